@@ -1,0 +1,406 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import ignore, { type Ignore } from 'ignore';
+import { classifyKeyName, isExampleFile, isMarker, isNonSecretValue, parseUrlPassword, type KeyClass } from './classify';
+import { DEFAULT_CONFIG, matchesAnyKeyGlob, type ProjectConfig } from './config';
+import { EMPTY_JOURNAL, parseJournal, type JournalIndex } from './journal-index';
+import { parseSource, unreadableSource } from './parse';
+import { formatOf } from './files';
+import { RULES } from './rules';
+import type { FileContext, FileMeta, Occurrence, ReportedFinding, Rule, SecretValue, WorkspaceView } from './rule';
+import { findSlotFamilies, slotBase, type SlotFamily } from './slots';
+import { estimateStrength, type Strength } from './strength';
+import { isSuppressed } from './suppressions';
+import { LineIndex } from './text';
+import type { Finding, ParsedSource, Severity } from './types';
+
+export interface AnalyzerOptions {
+  config?: ProjectConfig;
+  rules?: readonly Rule[];
+  /** Key of the keyed hash that compares values; random per process unless given. */
+  hashKey?: Uint8Array;
+  now?: () => Date;
+}
+
+export interface FileInput {
+  path: string;
+  /** The decoded text; absent when the file could not be decoded (see `unreadable`). */
+  text?: string;
+  unreadable?: string;
+  meta?: FileMeta;
+}
+
+interface FileState {
+  source: ParsedSource;
+  lines: LineIndex;
+  meta: FileMeta;
+  example: boolean;
+  secrets: SecretValue[];
+  families: Map<string, SlotFamily>;
+  fileFindings?: Finding[];
+  workspaceFindings?: Finding[];
+}
+
+/**
+ * The incremental engine: holds the parsed files of a workspace, an index of keyed value hashes,
+ * the `.gitignore` files and the journal, and computes findings per file on demand. An update
+ * returns the files whose findings may have changed, so an editor re-publishes only those.
+ */
+export class Analyzer implements WorkspaceView {
+  private config: ProjectConfig;
+  private readonly rules: readonly Rule[];
+  private readonly hashKey: Uint8Array;
+  private readonly clock: () => Date;
+  private readonly files = new Map<string, FileState>();
+  private readonly index = new Map<string, Occurrence[]>();
+  private readonly gitignores = new Map<string, Ignore>();
+  private journalIndex: JournalIndex = EMPTY_JOURNAL;
+  private keyCounts = new Map<string, number>();
+  private readonly dualKeyCounts = new Map<string, number>();
+  /** Set when a base gained its first or lost its last slot family: every file's findings may change. */
+  private dualKeyChanged = false;
+  private readonly strengthCache = new Map<string, Strength>();
+
+  constructor(options: AnalyzerOptions = {}) {
+    this.config = options.config ?? DEFAULT_CONFIG;
+    this.rules = options.rules ?? RULES;
+    this.hashKey = options.hashKey ?? randomBytes(32);
+    this.clock = options.now ?? (() => new Date());
+  }
+
+  get projectConfig(): ProjectConfig {
+    return this.config;
+  }
+
+  /** Replaces the configuration; every file's findings may change. */
+  setConfig(config: ProjectConfig): Set<string> {
+    this.config = config;
+    for (const path of [...this.files.keys()]) {
+      const st = this.files.get(path)!;
+      this.setFile({ path, text: st.source.unreadable ? undefined : st.source.text, unreadable: st.source.unreadable, meta: st.meta });
+    }
+    return this.invalidateAll();
+  }
+
+  paths(): string[] {
+    return [...this.files.keys()];
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  /** Adds or replaces a file. Returns every path whose findings may have changed. */
+  setFile(input: FileInput): Set<string> {
+    const before = this.files.get(input.path);
+    const affected = new Set<string>([input.path]);
+    if (before) this.unindex(before, affected);
+    const source =
+      input.text === undefined
+        ? unreadableSource(input.path, formatOf(input.path), '', input.unreadable ?? 'unreadable file')
+        : parseSource(input.path, input.text);
+    const state = this.buildState(source, input.meta ?? {});
+    this.files.set(input.path, state);
+    this.indexState(state, affected);
+    return this.finishUpdate(affected);
+  }
+
+  removeFile(path: string): Set<string> {
+    const before = this.files.get(path);
+    const affected = new Set<string>();
+    if (!before) return affected;
+    this.unindex(before, affected);
+    this.files.delete(path);
+    affected.delete(path);
+    return this.finishUpdate(affected);
+  }
+
+  /** Sets the `.gitignore` of a folder ('' for the root); undefined removes it. */
+  setGitignore(dir: string, text: string | undefined): Set<string> {
+    if (text === undefined) this.gitignores.delete(dir);
+    else this.gitignores.set(dir, ignore().add(text));
+    return this.invalidateAll();
+  }
+
+  setJournal(text: string | undefined): Set<string> {
+    this.journalIndex = text === undefined ? EMPTY_JOURNAL : parseJournal(text);
+    return this.invalidateAll();
+  }
+
+  /** Findings of one file, computed on demand and cached until an update affects the file. */
+  findings(path: string): Finding[] {
+    const st = this.files.get(path);
+    if (!st) return [];
+    st.fileFindings ??= this.runRules(st, 'file');
+    st.workspaceFindings ??= this.runRules(st, 'workspace');
+    return [...st.fileFindings, ...st.workspaceFindings].sort(
+      (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId),
+    );
+  }
+
+  allFindings(): Map<string, Finding[]> {
+    const out = new Map<string, Finding[]>();
+    for (const path of [...this.files.keys()].sort()) out.set(path, this.findings(path));
+    return out;
+  }
+
+  /** The parsed file, for hovers, code actions and rotation planning. */
+  source(path: string): ParsedSource | undefined {
+    return this.files.get(path)?.source;
+  }
+
+  lines(path: string): LineIndex | undefined {
+    return this.files.get(path)?.lines;
+  }
+
+  secretsOf(path: string): readonly SecretValue[] {
+    return this.files.get(path)?.secrets ?? [];
+  }
+
+  familiesOf(path: string): ReadonlyMap<string, SlotFamily> {
+    return this.files.get(path)?.families ?? new Map();
+  }
+
+  // ---- WorkspaceView ----
+
+  occurrences(hash: string): readonly Occurrence[] {
+    return this.index.get(hash) ?? [];
+  }
+
+  allKeys(): ReadonlySet<string> {
+    return new Set(this.keyCounts.keys());
+  }
+
+  dualKeyBases(): ReadonlySet<string> {
+    return new Set(this.dualKeyCounts.keys());
+  }
+
+  isGitIgnored(path: string): boolean | undefined {
+    if (this.gitignores.size === 0) return undefined;
+    let ignored = false;
+    // Deeper .gitignore files are applied after shallower ones, as git does.
+    const dirs = [...this.gitignores.keys()].sort((a, b) => a.length - b.length);
+    for (const dir of dirs) {
+      const prefix = dir === '' ? '' : dir + '/';
+      if (!path.startsWith(prefix)) continue;
+      const rel = path.slice(prefix.length);
+      const r = this.gitignores.get(dir)!.test(rel);
+      if (r.ignored) ignored = true;
+      else if (r.unignored) ignored = false;
+    }
+    return ignored;
+  }
+
+  journal(): JournalIndex {
+    return this.journalIndex;
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  hash(value: string): string {
+    return createHmac('sha256', this.hashKey).update(value, 'utf8').digest('hex');
+  }
+
+  fingerprint(value: string): string {
+    return 'fp:' + this.hash(value).slice(0, 10);
+  }
+
+  strength(value: string): Strength {
+    const h = this.hash(value);
+    let s = this.strengthCache.get(h);
+    if (!s) {
+      s = estimateStrength(value);
+      if (this.strengthCache.size > 50_000) this.strengthCache.clear();
+      this.strengthCache.set(h, s);
+    }
+    return s;
+  }
+
+  classify(key: string): KeyClass | undefined {
+    if (this.config.ignoreKeys.length > 0 && matchesAnyKeyGlob(key, this.config.ignoreKeys)) return undefined;
+    const k = classifyKeyName(key);
+    if (k?.secret) return k;
+    if (this.config.secretKeys.length > 0 && matchesAnyKeyGlob(key, this.config.secretKeys)) {
+      return { secret: true, origin: 'self-chosen', purpose: 'credential', browserPrefix: k?.browserPrefix, reason: 'listed in secretKeys' };
+    }
+    return k;
+  }
+
+  // ---- internals ----
+
+  private buildState(source: ParsedSource, meta: FileMeta): FileState {
+    const lines = new LineIndex(source.text);
+    const secrets: SecretValue[] = [];
+    for (const entry of source.entries) {
+      const value = entry.value;
+      if (value === '' || entry.reference || isMarker(value)) continue;
+      const url = parseUrlPassword(value);
+      if (url && !entry.encodedAs) {
+        const pw = value.slice(url.start, url.end);
+        if (!isMarker(pw) && !/^\$\{?[A-Za-z_]/.test(pw)) {
+          const literal = source.text.slice(entry.valueStart, entry.valueEnd) === value;
+          secrets.push({
+            entry,
+            key: entry.key,
+            value: pw,
+            start: literal ? entry.valueStart + url.start : entry.valueStart,
+            end: literal ? entry.valueStart + url.end : entry.valueEnd,
+            klass: { secret: true, origin: /^(smtps?|ftp)$/.test(url.scheme) ? 'third-party' : 'self-chosen', purpose: 'password', reason: `password inside a ${url.scheme}:// URL` },
+            fromUrl: true,
+            hash: this.hash(pw),
+          });
+        }
+        continue;
+      }
+      const klass = this.classify(entry.key);
+      if (!klass?.secret) continue;
+      if (isNonSecretValue(value)) continue;
+      secrets.push({ entry, key: entry.key, value, start: entry.valueStart, end: entry.valueEnd, klass, fromUrl: false, hash: this.hash(value) });
+    }
+    const families = findSlotFamilies(
+      source.entries.map((e) => e.key),
+      this.config.schemes,
+    );
+    return { source, lines, meta, example: isExampleFile(source.path), secrets, families };
+  }
+
+  private indexState(st: FileState, affected: Set<string>): void {
+    for (const s of st.secrets) {
+      let list = this.index.get(s.hash);
+      if (!list) this.index.set(s.hash, (list = []));
+      for (const o of list) affected.add(o.path);
+      list.push({
+        path: st.source.path,
+        key: s.key,
+        start: s.start,
+        end: s.end,
+        line: st.lines.positionAt(s.start).line,
+        klass: s.klass,
+        fromUrl: s.fromUrl,
+        urlUser: s.fromUrl ? parseUrlPassword(s.entry.value)?.user : undefined,
+        format: st.source.format,
+        example: st.example,
+      });
+    }
+    for (const e of st.source.entries) this.keyCounts.set(e.key, (this.keyCounts.get(e.key) ?? 0) + 1);
+    for (const f of st.families.values()) {
+      if (f.scheme === 'immediate') continue;
+      const n = this.dualKeyCounts.get(f.base) ?? 0;
+      if (n === 0) this.dualKeyChanged = true;
+      this.dualKeyCounts.set(f.base, n + 1);
+    }
+  }
+
+  private unindex(st: FileState, affected: Set<string>): void {
+    for (const s of st.secrets) {
+      const list = this.index.get(s.hash);
+      if (!list) continue;
+      const kept = list.filter((o) => o.path !== st.source.path);
+      for (const o of kept) affected.add(o.path);
+      if (kept.length === 0) this.index.delete(s.hash);
+      else this.index.set(s.hash, kept);
+    }
+    for (const e of st.source.entries) {
+      const n = (this.keyCounts.get(e.key) ?? 1) - 1;
+      if (n <= 0) this.keyCounts.delete(e.key);
+      else this.keyCounts.set(e.key, n);
+    }
+    for (const f of st.families.values()) {
+      if (f.scheme === 'immediate') continue;
+      const n = (this.dualKeyCounts.get(f.base) ?? 1) - 1;
+      if (n <= 0) {
+        this.dualKeyCounts.delete(f.base);
+        this.dualKeyChanged = true;
+      } else this.dualKeyCounts.set(f.base, n);
+    }
+  }
+
+  private finishUpdate(affected: Set<string>): Set<string> {
+    if (this.dualKeyChanged) {
+      this.dualKeyChanged = false;
+      for (const st of this.files.values()) st.workspaceFindings = undefined;
+      return new Set(this.files.keys());
+    }
+    for (const path of affected) {
+      const st = this.files.get(path);
+      if (st) st.workspaceFindings = undefined;
+    }
+    return affected;
+  }
+
+  private invalidateAll(): Set<string> {
+    for (const st of this.files.values()) {
+      st.fileFindings = undefined;
+      st.workspaceFindings = undefined;
+    }
+    return new Set(this.files.keys());
+  }
+
+  private runRules(st: FileState, scope: 'file' | 'workspace'): Finding[] {
+    const findings: Finding[] = [];
+    for (const rule of this.rules) {
+      if (rule.meta.scope !== scope) continue;
+      const setting = this.config.rules[rule.meta.id];
+      if (setting === 'off') continue;
+      if (st.source.unreadable && rule.meta.id !== 'parse-error') continue;
+      const severity: Severity = setting ?? rule.meta.defaultSeverity;
+      const ctx = this.context(st, rule.meta.id, severity, setting !== undefined, findings);
+      try {
+        rule.check(ctx);
+      } catch (e) {
+        // A rule bug must not take the other rules, or the server, down with it. The error's
+        // name and the rule id are safe to show; its message could quote input, so it is dropped.
+        findings.push({
+          ruleId: 'internal-error',
+          path: st.source.path,
+          range: st.lines.range(0, 0),
+          message: `Rule ${rule.meta.id} failed on this file (${e instanceof Error ? e.name : 'error'}); please report it`,
+          severity: 'warning',
+        });
+      }
+    }
+    return findings;
+  }
+
+  private context(st: FileState, ruleId: string, severity: Severity, severityConfigured: boolean, sink: Finding[]): FileContext {
+    const self = this;
+    return {
+      source: st.source,
+      lines: st.lines,
+      config: this.config,
+      meta: st.meta,
+      isExample: st.example,
+      workspace: this,
+      secrets: st.secrets,
+      families: st.families,
+      classify: (key) => self.classify(key),
+      strength: (value) => self.strength(value),
+      report(f: ReportedFinding) {
+        const range = st.lines.range(f.start, f.end);
+        if (isSuppressed(st.source.suppressions, range.start.line, ruleId)) return;
+        sink.push({
+          ruleId,
+          path: st.source.path,
+          range,
+          message: f.message,
+          severity: severityConfigured ? severity : (f.severity ?? severity),
+          key: f.key,
+          related: f.related,
+          data: f.data,
+        });
+      },
+    };
+  }
+}
+
+/** Convenience for tests and the CLI: analyze in-memory files. */
+export function analyzeFiles(files: Record<string, string>, options: AnalyzerOptions & { gitignore?: Record<string, string>; journal?: string; meta?: Record<string, FileMeta> } = {}): Analyzer {
+  const a = new Analyzer(options);
+  for (const [dir, text] of Object.entries(options.gitignore ?? {})) a.setGitignore(dir, text);
+  if (options.journal !== undefined) a.setJournal(options.journal);
+  for (const [path, text] of Object.entries(files)) a.setFile({ path, text, meta: options.meta?.[path] });
+  return a;
+}
+
+export { slotBase };

@@ -1,0 +1,304 @@
+import type { CommentedEntry, EnvEntry, ParseProblem, ParsedSource, QuoteStyle } from '../types';
+import { parseSuppressions } from '../suppressions';
+
+/**
+ * The line expression of the `dotenv` package's `parse` (lib/main.js, unchanged since v15), with
+ * the `d` flag so that every group reports where it sits. Using dotenv's own expression is what
+ * makes our values equal dotenv's, byte for byte; the differential test checks it stays that way.
+ */
+const DOTENV_LINE =
+  /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
+
+const COMMENTED_ASSIGNMENT = /^[ \t]*#+[ \t]*(?:export[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*=[ \t]*(.*)$/;
+
+/** Lines longer than this are not handed to the backtracking expression; they get a problem. */
+const MAX_LINE_CHARS = 256 * 1024;
+
+/**
+ * Parses a .env text losslessly: the text is kept as it is and every entry records where its key
+ * and value sit, so edits replace exactly the value's bytes. CRLF, lone CR and a BOM-less text are
+ * handled by mapping dotenv's normalised offsets back onto the original text.
+ */
+export function parseDotenv(path: string, text: string): ParsedSource {
+  const problems: ParseProblem[] = [];
+  // dotenv replaces \r\n and lone \r by \n before matching; we match on that text and map back.
+  const removedCr: number[] = [];
+  let norm = text;
+  if (text.indexOf('\r') !== -1) {
+    let out = '';
+    let last = 0;
+    for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) {
+      out += text.slice(last, i);
+      if (text.charCodeAt(i + 1) === 10) {
+        removedCr.push(out.length);
+        last = i + 1;
+      } else {
+        out += '\n';
+        last = i + 1;
+      }
+    }
+    norm = out + text.slice(last);
+  }
+  const toOrig = (n: number): number => {
+    if (removedCr.length === 0) return n;
+    let lo = 0;
+    let hi = removedCr.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (removedCr[mid] < n) lo = mid + 1;
+      else hi = mid;
+    }
+    return n + lo;
+  };
+
+  const lineStarts = [0];
+  for (let i = norm.indexOf('\n'); i !== -1; i = norm.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const lineOf = (n: number): number => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= n) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const lineEndNorm = (line: number): number => (line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : norm.length);
+
+  // Very long lines are cut out of the text the expression sees (replaced by blank lines of
+  // the same length), so a 5 MB line can neither hang the parser nor be half-read.
+  let matchText = norm;
+  const longLines: number[] = [];
+  for (let line = 0; line < lineStarts.length; line++) {
+    if (lineEndNorm(line) - lineStarts[line] > MAX_LINE_CHARS) longLines.push(line);
+  }
+  if (longLines.length > 0) {
+    let out = '';
+    let last = 0;
+    for (const line of longLines) {
+      const s = lineStarts[line];
+      const e = lineEndNorm(line);
+      out += norm.slice(last, s) + ' '.repeat(e - s);
+      last = e;
+      problems.push({
+        start: toOrig(s),
+        end: toOrig(Math.min(e, s + 200)),
+        message: `Line ${line + 1} is ${e - s} characters long, over the ${MAX_LINE_CHARS} limit; it was not read`,
+        severity: 'error',
+        kind: 'line-too-long',
+      });
+    }
+    matchText = out + norm.slice(last);
+  }
+
+  const entries: EnvEntry[] = [];
+  const covered = new Uint8Array(lineStarts.length);
+  const re = new RegExp(DOTENV_LINE.source, DOTENV_LINE.flags);
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(matchText)) !== null) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const indices = m.indices!;
+    const [keyStart, keyEnd] = indices[1]!;
+    const key = m[1];
+    const raw = m[2] ?? '';
+    let value = raw.trim();
+    const maybeQuote = value[0];
+    value = value.replace(/^(['"`])([\s\S]*)\1$/gm, '$2');
+    if (maybeQuote === '"') {
+      value = value.replace(/\\n/g, '\n');
+      value = value.replace(/\\r/g, '\r');
+    }
+
+    // Where the value's content sits: inside the quotes when dotenv stripped them.
+    let vStart: number;
+    let vEnd: number;
+    let quote: QuoteStyle = 'none';
+    if (indices[2]) {
+      const [rs, re2] = indices[2];
+      let s = rs;
+      let e = re2;
+      while (s < e && /\s/.test(matchText[s])) s++;
+      while (e > s && /\s/.test(matchText[e - 1])) e--;
+      const first = matchText[s];
+      if (e - s >= 2 && (first === '"' || first === "'" || first === '`') && matchText[e - 1] === first) {
+        quote = first === '"' ? 'double' : first === "'" ? 'single' : 'backtick';
+        s++;
+        e--;
+      }
+      vStart = s;
+      vEnd = e;
+    } else {
+      // No value: place the (empty) value right after the separator.
+      vStart = vEnd = keyEnd + (matchText.slice(keyEnd, m.index + m[0].length).search(/[=:]/) + 1);
+    }
+
+    const lineStartText = matchText.slice(lineStarts[lineOf(keyStart)], keyStart);
+    const exported = /export\s+$/.test(lineStartText);
+    const firstLine = lineOf(keyStart);
+    const lastLine = lineOf(Math.max(keyStart, (indices[2] ? indices[2][1] : keyEnd) - 1));
+    for (let l = firstLine; l <= lastLine; l++) covered[l] = 1;
+
+    entries.push({
+      key,
+      value,
+      keyStart: toOrig(keyStart),
+      keyEnd: toOrig(keyEnd),
+      valueStart: toOrig(vStart),
+      valueEnd: toOrig(vEnd),
+      quote,
+      exported,
+      line: firstLine,
+      reference: /^\$\{[^}]*\}$|^\$[A-Za-z_]\w*$/.test(value),
+    });
+
+    checkEntryShape(matchText, m, key, keyEnd, indices[2], value, maybeQuote, toOrig, problems);
+  }
+
+  const commented: CommentedEntry[] = [];
+  for (let line = 0; line < lineStarts.length; line++) {
+    if (covered[line]) continue;
+    const s = lineStarts[line];
+    const e = lineEndNorm(line);
+    const lineText = matchText.slice(s, e);
+    const trimmed = lineText.trim();
+    if (trimmed === '') continue;
+    if (trimmed.startsWith('#')) {
+      const cm = COMMENTED_ASSIGNMENT.exec(lineText);
+      if (cm && cm[2].trim() !== '') {
+        const vs = s + lineText.length - cm[2].length;
+        let ve = e;
+        while (ve > vs && /\s/.test(matchText[ve - 1])) ve--;
+        commented.push({ key: cm[1], line, valueStart: toOrig(vs), valueEnd: toOrig(ve) });
+      }
+      continue;
+    }
+    if (longLines.includes(line)) continue;
+    const lead = s + (lineText.length - lineText.trimStart().length);
+    problems.push({
+      start: toOrig(lead),
+      end: toOrig(e),
+      message: skippedLineMessage(trimmed),
+      severity: 'error',
+      kind: 'skipped-line',
+    });
+  }
+
+  // Later definitions win in dotenv; the earlier one is dead text that misleads readers.
+  const seen = new Map<string, EnvEntry>();
+  for (const entry of entries) {
+    const prior = seen.get(entry.key);
+    if (prior) {
+      problems.push({
+        start: prior.keyStart,
+        end: prior.keyEnd,
+        message: `${entry.key} is defined again on line ${entry.line + 1}; dotenv uses the last definition and ignores this one`,
+        severity: 'warning',
+        kind: 'duplicate-key',
+      });
+    }
+    seen.set(entry.key, entry);
+  }
+
+  return {
+    path,
+    format: 'dotenv',
+    text,
+    entries,
+    commented,
+    problems,
+    suppressions: parseSuppressions(text, '#'),
+  };
+}
+
+function skippedLineMessage(trimmed: string): string {
+  if (!trimmed.includes('=') && !trimmed.includes(':')) return 'dotenv skips this line: it has no "=" (expected KEY=value)';
+  if (/^[^=]*\s[^=]*=/.test(trimmed)) return 'dotenv skips this line: the key contains a space';
+  return 'dotenv skips this line: the key has characters other than letters, digits, "_", "." and "-"';
+}
+
+function checkEntryShape(
+  text: string,
+  m: RegExpExecArray,
+  key: string,
+  keyEnd: number,
+  valueIdx: [number, number] | undefined,
+  value: string,
+  maybeQuote: string | undefined,
+  toOrig: (n: number) => number,
+  problems: ParseProblem[],
+): void {
+  const sepEnd = valueIdx ? valueIdx[0] : m.index + m[0].length;
+  const between = text.slice(keyEnd, sepEnd);
+  if (/^\s*:/.test(between)) {
+    problems.push({
+      start: toOrig(keyEnd),
+      end: toOrig(keyEnd + between.indexOf(':') + 1),
+      message: `${key} uses ":" instead of "=": dotenv accepts it, shells and docker --env-file do not`,
+      severity: 'warning',
+      kind: 'colon-separator',
+    });
+  } else if (/^\s+=/.test(between)) {
+    problems.push({
+      start: toOrig(keyEnd),
+      end: toOrig(keyEnd + between.indexOf('=') + 1),
+      message: `Space before "=" after ${key}: dotenv reads it, but shells and docker --env-file read a different key or fail`,
+      severity: 'warning',
+      kind: 'spaces-around-equals',
+    });
+  }
+  if (!valueIdx) return;
+  const [rs, re] = valueIdx;
+  const rawValue = text.slice(rs, re);
+  if (/^[ \t]+\S/.test(rawValue) && !/^\s*['"`]/.test(rawValue)) {
+    problems.push({
+      start: toOrig(rs),
+      end: toOrig(rs + (rawValue.length - rawValue.trimStart().length)),
+      message: `Space after "=" in ${key}: dotenv trims it, docker --env-file keeps it in the value`,
+      severity: 'warning',
+      kind: 'spaces-around-equals',
+    });
+  }
+  const trimmed = rawValue.trim();
+  const q = trimmed[0];
+  if ((q === '"' || q === "'" || q === '`') && maybeQuote === q && value.startsWith(q)) {
+    // dotenv did not strip the quotes: either never closed, or text follows the closing quote.
+    const closing = trimmed.indexOf(q, 1);
+    const s = rs + (rawValue.length - rawValue.trimStart().length);
+    if (closing === -1) {
+      problems.push({
+        start: toOrig(s),
+        end: toOrig(s + 1),
+        message: `Unterminated ${quoteName(q)} quote in ${key}: dotenv keeps the quote character as part of the value`,
+        severity: 'error',
+        kind: 'unterminated-quote',
+      });
+    } else {
+      problems.push({
+        start: toOrig(s + closing + 1),
+        end: toOrig(s + trimmed.length),
+        message: `Text after the closing quote of ${key}: dotenv then keeps the quotes as part of the value`,
+        severity: 'error',
+        kind: 'text-after-quote',
+      });
+    }
+    return;
+  }
+  // Unquoted value cut at "#": dotenv drops everything from "#" on, even without a space before it.
+  const end = m.index + m[0].length;
+  if (q !== '"' && q !== "'" && q !== '`' && re < end && text[re] === '#' && re > rs && !/\s/.test(text[re - 1])) {
+    problems.push({
+      start: toOrig(re),
+      end: toOrig(end),
+      message: `dotenv cuts the value of ${key} at "#": the rest is read as a comment. Quote the value if "#" belongs to it`,
+      severity: 'error',
+      kind: 'hash-in-value',
+    });
+  }
+}
+
+function quoteName(q: string): string {
+  return q === '"' ? 'double' : q === "'" ? 'single' : 'backtick';
+}

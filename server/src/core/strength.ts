@@ -1,0 +1,118 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+
+/** How a secret's text encodes its key material. */
+export type ValueEncoding = 'hex' | 'base64' | 'base64url' | 'text';
+
+export interface Strength {
+  /** Characters of the value. */
+  length: number;
+  encoding: ValueEncoding;
+  /** Bytes of key material: decoded bytes for hex/base64, UTF-8 bytes for text. */
+  bytes: number;
+  /** An estimate of the guessing entropy in bits (never more than 8 per byte). */
+  entropyBits: number;
+  /** How the estimate was made, for hovers. */
+  estimator: 'charset' | 'zxcvbn';
+  /** Looks like the output of a random generator (hex/base64 of mixed characters, not a word list). */
+  randomLooking: boolean;
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const B64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+
+/** Detects the encoding from the value's alphabet; hex wins over base64 when both fit. */
+export function detectEncoding(value: string): ValueEncoding {
+  if (value.length >= 16 && value.length % 2 === 0 && HEX.test(value)) return 'hex';
+  if (value.length >= 16 && B64.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value) && (value.length % 4 === 0 || !value.includes('='))) {
+    return /[+/]/.test(value) || value.endsWith('=') ? 'base64' : hasDigitsAndCases(value) ? 'base64' : 'text';
+  }
+  if (value.length >= 16 && B64URL.test(value) && /[-_]/.test(value) && hasDigitsAndCases(value) && !/[-_]{2}/.test(value)) return 'base64url';
+  return 'text';
+}
+
+function hasDigitsAndCases(v: string): boolean {
+  return /[0-9]/.test(v) && /[A-Z]/.test(v) && /[a-z]/.test(v);
+}
+
+export function decodedByteLength(value: string, encoding: ValueEncoding): number {
+  switch (encoding) {
+    case 'hex':
+      return value.length / 2;
+    case 'base64':
+    case 'base64url': {
+      const body = value.replace(/=+$/, '');
+      return Math.floor((body.length * 6) / 8);
+    }
+    default:
+      return Buffer.byteLength(value, 'utf8');
+  }
+}
+
+/** Shannon entropy of the character distribution, in bits per character. */
+function charEntropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+let zxcvbn: ZxcvbnFactory | undefined;
+function getZxcvbn(): ZxcvbnFactory {
+  zxcvbn ??= new ZxcvbnFactory({ dictionary: { ...zxcvbnCommon.dictionary }, graphs: zxcvbnCommon.adjacencyGraphs });
+  return zxcvbn;
+}
+
+/** zxcvbn gets slow on long inputs; past this the charset estimate is used. */
+const ZXCVBN_MAX = 64;
+
+/**
+ * Estimates a value's strength. Random-looking encodings are estimated from their alphabet and
+ * distribution (bounded by the key material they decode to); human-made text goes through zxcvbn,
+ * which knows dictionaries, keyboard walks, dates and repeats.
+ */
+export function estimateStrength(value: string): Strength {
+  const encoding = detectEncoding(value);
+  const bytes = decodedByteLength(value, encoding);
+  const distinct = new Set(value).size;
+  const perChar = charEntropy(value);
+  const alphabetBits = encoding === 'hex' ? 4 : encoding === 'text' ? Math.log2(Math.max(2, alphabetSize(value))) : 6;
+  // Per-character entropy of a short random string underestimates its alphabet; use the smaller of
+  // the alphabet bound and a distribution bound that allows for small-sample effects.
+  const charsetBits = Math.min(value.length * Math.min(alphabetBits, perChar + 1), bytes * 8);
+  const randomLooking = encoding !== 'text' ? distinct >= Math.min(10, value.length / 2) && !hasLongRun(value) : looksRandomText(value);
+  if (!randomLooking && value.length <= ZXCVBN_MAX) {
+    const r = getZxcvbn().check(value);
+    const bits = Math.min(r.guessesLog10 * Math.log2(10), charsetBits);
+    return { length: value.length, encoding, bytes, entropyBits: Math.round(bits), estimator: 'zxcvbn', randomLooking };
+  }
+  return { length: value.length, encoding, bytes, entropyBits: Math.round(charsetBits), estimator: 'charset', randomLooking };
+}
+
+function alphabetSize(v: string): number {
+  let n = 0;
+  if (/[a-z]/.test(v)) n += 26;
+  if (/[A-Z]/.test(v)) n += 26;
+  if (/[0-9]/.test(v)) n += 10;
+  if (/[^A-Za-z0-9]/.test(v)) n += 33;
+  return n;
+}
+
+function hasLongRun(v: string): boolean {
+  return /(.)\1{3,}/.test(v);
+}
+
+/** Mixed letters, digits and symbols with no word structure: what a password generator makes. */
+function looksRandomText(v: string): boolean {
+  if (v.length < 12) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(v)).length;
+  if (classes < 3) return false;
+  // Runs of 4+ letters look like words; generators rarely produce many of them.
+  const wordish = (v.match(/[A-Za-z]{5,}/g) ?? []).join('').length;
+  return wordish / v.length < 0.4 && charEntropy(v) > 3.2;
+}

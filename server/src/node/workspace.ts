@@ -1,0 +1,164 @@
+import { promises as fsp, type Stats } from 'node:fs';
+import * as path from 'node:path';
+import { Analyzer, type AnalyzerOptions } from '../core/analyzer';
+import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, resolveConfig, type ConfigProblem, type ProjectConfig } from '../core/config';
+import { createFileSelector, type FileSelector } from '../core/files';
+import { decodeBytes } from '../core/text';
+
+/** Converts an absolute path under `root` to the engine's workspace-relative, forward-slash form. */
+export function toRelative(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+export interface LoadedConfig {
+  config: ProjectConfig;
+  /** The config file that was read, if any (workspace-relative). */
+  file?: string;
+  problems: ConfigProblem[];
+}
+
+/** Reads `.secret-hygiene.json` at a workspace root. A broken file is reported, never thrown. */
+export async function loadProjectConfig(root: string, base: ProjectConfig = DEFAULT_CONFIG): Promise<LoadedConfig> {
+  for (const name of CONFIG_FILE_NAMES) {
+    let text: string;
+    try {
+      text = await fsp.readFile(path.join(root, name), 'utf8');
+    } catch {
+      continue;
+    }
+    const problems: ConfigProblem[] = [];
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      problems.push({ message: `${name} is not valid JSON (${e instanceof SyntaxError ? 'syntax error' : 'read error'})` });
+      return { config: base, file: name, problems };
+    }
+    return { config: resolveConfig(raw, problems, base), file: name, problems };
+  }
+  return { config: base, problems: [] };
+}
+
+export interface WalkResult {
+  files: string[];
+  gitignores: string[];
+  journal?: string;
+  /** Paths skipped with a reason (symlink loops, unreadable folders). */
+  skipped: { path: string; reason: string }[];
+}
+
+/**
+ * Lists the files the engine reads under `root`, plus the `.gitignore` files, without following
+ * symlinked folders (so symlink loops cannot trap the walk) and without entering excluded folders.
+ */
+export async function walkWorkspace(root: string, config: ProjectConfig, selector: FileSelector = createFileSelector(config)): Promise<WalkResult> {
+  const out: WalkResult = { files: [], gitignores: [], skipped: [] };
+  const journalRel = config.journal;
+  const stack: string[] = [''];
+  while (stack.length > 0) {
+    const rel = stack.pop()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fsp.readdir(path.join(root, rel), { withFileTypes: true });
+    } catch (e) {
+      out.skipped.push({ path: rel || '.', reason: `cannot read folder (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const ent of entries) {
+      const childRel = rel === '' ? ent.name : `${rel}/${ent.name}`;
+      if (ent.isDirectory()) {
+        if (!selector.excludesDir(childRel)) stack.push(childRel);
+      } else if (ent.isFile()) {
+        if (ent.name === '.gitignore') out.gitignores.push(childRel);
+        if (childRel === journalRel) out.journal = childRel;
+        if (selector.matches(childRel)) out.files.push(childRel);
+      } else if (ent.isSymbolicLink()) {
+        // Symlinked files are read (their target's text); symlinked folders are not entered.
+        let st: Stats;
+        try {
+          st = await fsp.stat(path.join(root, childRel));
+        } catch {
+          out.skipped.push({ path: childRel, reason: 'broken or looping symlink' });
+          continue;
+        }
+        if (st.isFile() && selector.matches(childRel)) out.files.push(childRel);
+        else if (st.isDirectory()) out.skipped.push({ path: childRel, reason: 'symlinked folder not followed' });
+      }
+    }
+  }
+  out.files.sort();
+  return out;
+}
+
+export interface ReadFile {
+  text?: string;
+  unreadable?: string;
+  mode?: number;
+  encoding?: import('../core/types').TextEncoding;
+  bom?: boolean;
+  eol?: '\n' | '\r\n';
+}
+
+/** Reads and decodes one file, with a reason instead of text when it is not readable text. */
+export async function readWorkspaceFile(abs: string, maxBytes: number): Promise<ReadFile> {
+  let st: Stats;
+  try {
+    st = await fsp.stat(abs);
+  } catch (e) {
+    return { unreadable: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  if (st.size > maxBytes) {
+    return { unreadable: `file is ${st.size} bytes, over the ${maxBytes}-byte limit (setting maxFileBytes)`, mode: st.mode };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await fsp.readFile(abs);
+  } catch (e) {
+    return { unreadable: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, mode: st.mode };
+  }
+  const d = decodeBytes(bytes, maxBytes);
+  if (!d.ok) return { unreadable: d.reason, mode: st.mode };
+  return { text: d.text, mode: st.mode, encoding: d.encoding, bom: d.bom, eol: d.eol };
+}
+
+export interface LoadedWorkspace {
+  root: string;
+  analyzer: Analyzer;
+  config: LoadedConfig;
+  walk: WalkResult;
+}
+
+/** Loads a whole folder into a fresh analyzer: config, files, `.gitignore`s and the journal. */
+export async function loadWorkspace(root: string, options: AnalyzerOptions & { base?: ProjectConfig } = {}): Promise<LoadedWorkspace> {
+  const config = await loadProjectConfig(root, options.base);
+  const analyzer = new Analyzer({ ...options, config: config.config });
+  const walk = await walkWorkspace(root, config.config);
+  for (const gi of walk.gitignores) {
+    try {
+      const dir = gi === '.gitignore' ? '' : gi.slice(0, -'/.gitignore'.length);
+      analyzer.setGitignore(dir, await fsp.readFile(path.join(root, gi), 'utf8'));
+    } catch {
+      // An unreadable .gitignore counts as absent.
+    }
+  }
+  if (walk.journal) {
+    try {
+      analyzer.setJournal(await fsp.readFile(path.join(root, walk.journal), 'utf8'));
+    } catch {
+      // No journal: no cadence findings.
+    }
+  }
+  const posix = process.platform !== 'win32';
+  // Read in small parallel batches: fast on SSDs without opening thousands of files at once.
+  const BATCH = 64;
+  for (let i = 0; i < walk.files.length; i += BATCH) {
+    const batch = walk.files.slice(i, i + BATCH);
+    const read = await Promise.all(batch.map((rel) => readWorkspaceFile(path.join(root, rel), config.config.maxFileBytes)));
+    batch.forEach((rel, k) => {
+      const r = read[k];
+      analyzer.setFile({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
+    });
+  }
+  return { root, analyzer, config, walk };
+}
