@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const dir = process.argv[2];
 const grep = process.env.MOCHA_GREP;
 const files = [];
-(function walk(d) {
+if (statSync(dir).isDirectory()) (function walk(d) {
   for (const name of readdirSync(d).sort()) {
     const p = join(d, name);
     if (statSync(p).isDirectory()) walk(p);
@@ -14,6 +14,7 @@ const files = [];
   }
 })(dir);
 const mocha = new Mocha({ reporter: 'spec', timeout: 30000, grep });
+if (statSync(dir).isFile()) files.splice(0, files.length, dir);
 for (const f of files) mocha.addFile(f);
 const runner = mocha.run(() => {
   const { passes, failures } = runner.stats;

@@ -1,0 +1,53 @@
+/** What a CLI command may touch besides the file system: streams, cwd, environment, clock. */
+export interface CliIO {
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  isTTY: boolean;
+  env: Record<string, string | undefined>;
+  now(): Date;
+}
+
+/** Exit codes: 0 clean, 1 findings at error level (or over --max-warnings), 2 bad usage or unreadable input. */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Minimal flag parser: `--flag value`, `--flag=value`, boolean flags, positionals. */
+export function parseArgs(
+  args: string[],
+  spec: { strings?: string[]; booleans?: string[]; multi?: string[] },
+): { flags: Record<string, string | boolean | string[]>; positionals: string[] } {
+  const flags: Record<string, string | boolean | string[]> = {};
+  const positionals: string[] = [];
+  const strings = new Set(spec.strings ?? []);
+  const booleans = new Set(spec.booleans ?? []);
+  const multi = new Set(spec.multi ?? []);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
+      if (booleans.has(name)) {
+        if (eq !== -1) throw new UsageError(`--${name} takes no value`);
+        flags[name] = true;
+      } else if (strings.has(name) || multi.has(name)) {
+        const value = eq !== -1 ? a.slice(eq + 1) : args[++i];
+        if (value === undefined) throw new UsageError(`--${name} needs a value`);
+        if (multi.has(name)) flags[name] = [...((flags[name] as string[]) ?? []), value];
+        else flags[name] = value;
+      } else throw new UsageError(`unknown option --${name}`);
+    } else if (a.startsWith('-') && a.length > 1) {
+      throw new UsageError(`unknown option ${a}`);
+    } else positionals.push(a);
+  }
+  return { flags, positionals };
+}
