@@ -1,1 +1,74 @@
-export {};
+// The `secret-hygiene` command line: check (CI and pre-commit), rotate, generate, journal.
+import { runCheck, checkUsage } from './cli/check';
+import { runGenerate } from './cli/generate';
+import { EXIT_USAGE, type CliIO } from './cli/io';
+import { runJournal } from './cli/journal';
+import { runRotate } from './cli/rotate';
+
+const VERSION = '0.1.0';
+
+export const usage = `secret-hygiene ${VERSION}: keeps the secrets in .env files and config healthy.
+
+Usage:
+  secret-hygiene check [paths...]        check files (text, --format json, --format sarif)
+  secret-hygiene rotate KEY [--file F]   rotate a secret into its previous/versioned slot
+  secret-hygiene rotate --complete KEY   complete a rotation after the overlap window
+  secret-hygiene generate                print a fresh 32-byte secret
+  secret-hygiene journal KEY             add a rotation entry to the runbook journal
+  secret-hygiene --version | --help
+
+Run "secret-hygiene <command> --help" for a command's options.
+`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return runCheck(rest, io);
+    case 'rotate':
+      return runRotate(rest, io);
+    case 'generate':
+      return runGenerate(rest, io);
+    case 'journal':
+      return runJournal(rest, io);
+    case '--version':
+    case '-v':
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout(usage);
+      return command === undefined ? EXIT_USAGE : 0;
+    default:
+      // `secret-hygiene .env` reads naturally; treat paths as `check`.
+      if (!command.startsWith('-')) return runCheck(argv, io);
+      io.stderr(`secret-hygiene: unknown option ${command}\n\n${usage}`);
+      return EXIT_USAGE;
+  }
+}
+
+export { checkUsage };
+
+if (require.main === module || process.argv[1]?.endsWith('secret-hygiene.js') || process.argv[1]?.endsWith('cli.js')) {
+  const io: CliIO = {
+    cwd: process.cwd(),
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY),
+    env: process.env,
+    now: () => new Date(),
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      // Never print the error message: it could quote file content. Name and stack frames only.
+      const err = e instanceof Error ? e : new Error('unknown');
+      process.stderr.write(`secret-hygiene: internal error (${err.name}); please report it with this trace:\n${(err.stack ?? '').split('\n').slice(1).join('\n')}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

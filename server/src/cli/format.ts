@@ -1,0 +1,131 @@
+import type { Rule } from '../core/rule';
+import type { Finding } from '../core/types';
+
+export interface Report {
+  /** Absolute path of the scanned root; every path in the report is relative to it. */
+  root: string;
+  files: { path: string; findings: Finding[] }[];
+  checked: number;
+  skipped: { path: string; reason: string }[];
+}
+
+/** Where each rule's documentation lives (the README section of the same name). */
+export const DOCS_BASE = 'https://github.com/secret-hygiene/secret-hygiene/blob/main/README.md';
+
+const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint: '\x1b[2m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+
+/** `file:line:col severity rule-id message`, one finding a line, then a summary. */
+export function renderText(report: Report, color: boolean): string {
+  const c = (name: keyof typeof COLORS, s: string) => (color ? COLORS[name] + s + COLORS.reset : s);
+  const lines: string[] = [];
+  const counts = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const file of report.files) {
+    for (const f of file.findings) {
+      counts[f.severity]++;
+      const where = `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+      lines.push(`${c('bold', where)} ${c(f.severity, f.severity)} ${c('dim', f.ruleId)} ${f.message}`);
+      for (const r of f.related ?? []) lines.push(`    ${c('dim', `↳ ${r.path}:${r.range.start.line + 1}:${r.range.start.character + 1}`)} ${r.message}`);
+    }
+  }
+  for (const s of report.skipped) lines.push(c('dim', `skipped ${s.path}: ${s.reason}`));
+  const total = counts.error + counts.warning + counts.info + counts.hint;
+  const summary =
+    total === 0
+      ? `✓ ${report.checked} file${report.checked === 1 ? '' : 's'} checked, no findings`
+      : `${report.checked} file${report.checked === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info, ${counts.hint} hint${counts.hint === 1 ? '' : 's'}`;
+  lines.push(total === 0 ? c('dim', summary) : summary);
+  return lines.join('\n') + '\n';
+}
+
+/** Machine-readable findings: one object per finding, positions 1-based like the text output. */
+export function renderJson(report: Report): string {
+  const findings = report.files.flatMap((file) =>
+    file.findings.map((f) => ({
+      file: file.path,
+      line: f.range.start.line + 1,
+      column: f.range.start.character + 1,
+      endLine: f.range.end.line + 1,
+      endColumn: f.range.end.character + 1,
+      severity: f.severity,
+      ruleId: f.ruleId,
+      message: f.message,
+      key: f.key,
+      data: f.data,
+      related: f.related?.map((r) => ({ file: r.path, line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })),
+    })),
+  );
+  return JSON.stringify({ version: 1, checked: report.checked, findings, skipped: report.skipped }, null, 2) + '\n';
+}
+
+const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note', hint: 'note' } as const;
+
+/** SARIF 2.1.0 with the tool's rules, ruleId, level, regions and URIs relative to the scanned root. */
+export function renderSarif(report: Report, rules: readonly Rule[], version = '0.1.0'): string {
+  const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'secret-hygiene',
+            version,
+            informationUri: DOCS_BASE,
+            rules: rules.map((r) => ({
+              id: r.meta.id,
+              name: r.meta.id.replace(/(^|-)([a-z])/g, (_m, _d, ch: string) => ch.toUpperCase()),
+              shortDescription: { text: r.meta.description },
+              helpUri: `${DOCS_BASE}${r.meta.docs}`,
+              defaultConfiguration: { level: SARIF_LEVEL[r.meta.defaultSeverity] },
+            })),
+          },
+        },
+        originalUriBaseIds: { ROOT: { uri: toFileUri(report.root) } },
+        results: report.files.flatMap((file) =>
+          file.findings.map((f) => ({
+            ruleId: f.ruleId,
+            ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: encodeUriPath(file.path), uriBaseId: 'ROOT' },
+                  region: {
+                    startLine: f.range.start.line + 1,
+                    startColumn: f.range.start.character + 1,
+                    endLine: f.range.end.line + 1,
+                    endColumn: f.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+            ...(f.related && f.related.length > 0
+              ? {
+                  relatedLocations: f.related.map((r, i) => ({
+                    id: i,
+                    message: { text: r.message },
+                    physicalLocation: {
+                      artifactLocation: { uri: encodeUriPath(r.path), uriBaseId: 'ROOT' },
+                      region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
+                    },
+                  })),
+                }
+              : {}),
+          })),
+        ),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+function encodeUriPath(p: string): string {
+  return p.split('/').map(encodeURIComponent).join('/');
+}
+
+function toFileUri(abs: string): string {
+  const p = abs.replace(/\\/g, '/');
+  return 'file://' + (p.startsWith('/') ? '' : '/') + encodeUriPath(p) + (p.endsWith('/') ? '' : '/');
+}
