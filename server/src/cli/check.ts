@@ -148,12 +148,12 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   const all2 = files.flatMap((f) => f.findings);
   const errors = all2.filter((f: Finding) => f.severity === 'error').length;
   const warnings = all2.filter((f: Finding) => f.severity === 'warning').length;
+  if (unreadable > 0) return EXIT_USAGE;
   if (errors > 0) return EXIT_FINDINGS;
   if (maxWarnings !== undefined && warnings > maxWarnings) {
     io.stderr(`secret-hygiene: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
     return EXIT_FINDINGS;
   }
-  if (unreadable > 0) return EXIT_USAGE;
   return EXIT_OK;
 }
 
