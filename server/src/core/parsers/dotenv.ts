@@ -128,6 +128,9 @@ export function parseDotenv(path: string, text: string): ParsedSource {
         s++;
         e--;
       }
+      // A blank value (`KEY=   # c`) is placed right after the separator, so that writing a value
+      // there gives `KEY=new   # c`, not `KEY=   new# c` (which would glue "#" to it).
+      if (s === e && quote === 'none') s = e = rs;
       vStart = s;
       vEnd = e;
     } else {
@@ -141,6 +144,13 @@ export function parseDotenv(path: string, text: string): ParsedSource {
     const lastLine = lineOf(Math.max(keyStart, (indices[2] ? indices[2][1] : keyEnd) - 1));
     for (let l = firstLine; l <= lastLine; l++) covered[l] = 1;
 
+    // The value is the slice between the offsets (with dotenv's escapes in double quotes), except
+    // in dotenv's corner cases such as U+2028 inside a value, where its quote stripping works per
+    // line. Such a value cannot be rewritten by replacing the slice.
+    let literal = matchText.slice(vStart, vEnd);
+    if (maybeQuote === '"') literal = literal.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+    const readOnly = literal !== value;
+
     entries.push({
       key,
       value,
@@ -152,9 +162,13 @@ export function parseDotenv(path: string, text: string): ParsedSource {
       exported,
       line: firstLine,
       reference: /^\$\{[^}]*\}$|^\$[A-Za-z_]\w*$/.test(value),
+      ...(readOnly ? { readOnly } : {}),
     });
 
     checkEntryShape(matchText, m, key, keyEnd, indices[2], value, maybeQuote, toOrig, problems);
+    if (quote !== 'none' && lineOf(vStart - 1) !== lastLine) {
+      checkSwallowedLines(matchText, key, vStart - 1, lineOf(vStart - 1), lastLine, lineStarts, lineEndNorm, toOrig, problems);
+    }
   }
 
   const commented: CommentedEntry[] = [];
@@ -249,7 +263,22 @@ function checkEntryShape(
       kind: 'spaces-around-equals',
     });
   }
-  if (!valueIdx) return;
+  if (!valueIdx) {
+    // `KEY=#ff0000`: dotenv reads "#" right after "=" as the start of a comment, so the value is empty.
+    const end = m.index + m[0].length;
+    const sep = text.slice(keyEnd, end).search(/[=:]/);
+    const after = keyEnd + sep + 1;
+    if (sep !== -1 && text[keyEnd + sep] === '=' && text[after] === '#') {
+      problems.push({
+        start: toOrig(after),
+        end: toOrig(end),
+        message: `dotenv reads the value of ${key} as empty: "#" right after "=" starts a comment. Quote the value if "#" belongs to it`,
+        severity: 'error',
+        kind: 'hash-in-value',
+      });
+    }
+    return;
+  }
   const [rs, re] = valueIdx;
   const rawValue = text.slice(rs, re);
   if (/^[ \t]+\S/.test(rawValue) && !/^\s*['"`]/.test(rawValue)) {
@@ -297,6 +326,40 @@ function checkEntryShape(
       kind: 'hash-in-value',
     });
   }
+}
+
+const ASSIGNMENT_LIKE = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*=/;
+
+/**
+ * A quote left open on one line is closed by the next line that ends with the same quote, and
+ * dotenv silently reads every line in between as part of the value. Lines in between that look
+ * like assignments say that this is probably not what the author meant. The message gives line
+ * numbers only: the swallowed text is part of the value now.
+ */
+function checkSwallowedLines(
+  text: string,
+  key: string,
+  openQuote: number,
+  firstLine: number,
+  lastLine: number,
+  lineStarts: number[],
+  lineEnd: (line: number) => number,
+  toOrig: (n: number) => number,
+  problems: ParseProblem[],
+): void {
+  const swallowed: number[] = [];
+  for (let l = firstLine + 1; l <= lastLine; l++) {
+    if (ASSIGNMENT_LIKE.test(text.slice(lineStarts[l], lineEnd(l)))) swallowed.push(l + 1);
+  }
+  if (swallowed.length === 0) return;
+  const lines = swallowed.length === 1 ? `line ${swallowed[0]}` : `lines ${swallowed.slice(0, 5).join(', ')}${swallowed.length > 5 ? ', ...' : ''}`;
+  problems.push({
+    start: toOrig(openQuote),
+    end: toOrig(openQuote + 1),
+    message: `The quoted value of ${key} runs on to line ${lastLine + 1}; dotenv reads ${lines}, which look like assignments, as part of it. Close the quote on line ${firstLine + 1} if the value ends there`,
+    severity: 'warning',
+    kind: 'quoted-value-spans-assignments',
+  });
 }
 
 function quoteName(q: string): string {
