@@ -258,9 +258,11 @@ export class Analyzer implements WorkspaceView {
       if (isNonSecretValue(value)) continue;
       secrets.push({ entry, key: entry.key, value, start: entry.valueStart, end: entry.valueEnd, klass, fromUrl: false, hash: this.hash(value) });
     }
+    const values = new Map(source.entries.map((e) => [e.key, e.value]));
     const families = findSlotFamilies(
       source.entries.map((e) => e.key),
       this.config.schemes,
+      { isSecret: (k) => this.classify(k)?.secret === true, valueOfKey: (k) => values.get(k) },
     );
     return { source, lines, meta, example: isExampleFile(source.path), secrets, families };
   }

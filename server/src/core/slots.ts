@@ -1,34 +1,51 @@
-import type { SlotScheme } from './config';
+import { classifyKeyName } from './classify';
+import { keyGlob, type SlotScheme } from './config';
 
 /**
  * Rotation slot schemes, as the seeds use them:
  * - previous:  `X` current, `X_PREVIOUS` (or `_PREV`, `_OLD`) accepted during the overlap (seed 000, JWT).
+ *              Laravel's `APP_KEY` + `APP_PREVIOUS_KEYS` and Django's `SECRET_KEY` + `SECRET_KEY_FALLBACKS`
+ *              are this scheme too, with a comma-separated list in the previous slot (`previousIsList`).
  * - versioned: `X` current, `X_VERSION=n`, `X_V1..X_V{n-1}` kept for decryption (seed 000, wallet key).
  * - numbered:  `X_1` current, `X_0` previous (seed 002, NestJS).
  * - authjs:    `AUTH_SECRET` plus `AUTH_SECRET_1..3`; the numbered slots are the newer ones and the
- *              highest number signs (Auth.js reads them newest first).
+ *              highest number signs (Auth.js `unshift`s them, so `AUTH_SECRET_3` comes first).
  * - list:      `X=new,old` comma-separated keys, the first one current.
  * - immediate: no slot at all; rotating invalidates every session (seeds 003, 004).
  */
 export interface SlotFamily {
   base: string;
   scheme: SlotScheme;
-  /** The key that holds the value in use now. */
+  /** The key that holds the value in use now. For `list`, the key whose value holds the list. */
   current: string;
   /** Keys holding older values still accepted, newest first. */
   previous: string[];
   /** versioned: the `X_VERSION` key and the `X_V{n}` slots by number. */
   versionKey?: string;
   versions?: Map<number, string>;
-  /** numbered/authjs: slots by number. */
+  /** numbered/authjs: slots by number (authjs: every `AUTH_SECRET_n`, also the ones Auth.js ignores). */
   numbered?: Map<number, string>;
+  /** list: how many keys the list holds. */
+  listLength?: number;
+  /** previous: the previous slot holds a comma-separated list (Laravel, Django), not one value. */
+  previousIsList?: boolean;
 }
 
 export const PREVIOUS_SUFFIXES = ['_PREVIOUS', '_PREV', '_OLD'];
 
+/** Framework slots whose value is a list of older keys: `APP_PREVIOUS_KEYS` (Laravel 11), `SECRET_KEY_FALLBACKS` (Django 4.1). */
+const LIST_PREVIOUS = [
+  { re: /^(.+)_PREVIOUS_KEYS$/i, base: (m: RegExpExecArray) => `${m[1]}_KEY` },
+  { re: /^(.+)_FALLBACKS$/i, base: (m: RegExpExecArray) => m[1] },
+];
+
 /** The base of a slot key: `JWT_SECRET_PREVIOUS` -> `JWT_SECRET`, `X_V2` -> `X`, `X_1` -> `X`. */
 export function slotBase(key: string): { base: string; kind: 'previous' | 'version' | 'versionKey' | 'number'; n?: number } | undefined {
   const upper = key.toUpperCase();
+  for (const l of LIST_PREVIOUS) {
+    const m = l.re.exec(key);
+    if (m) return { base: l.base(m), kind: 'previous' };
+  }
   for (const suffix of PREVIOUS_SUFFIXES) {
     if (upper.endsWith(suffix) && key.length > suffix.length) return { base: key.slice(0, -suffix.length), kind: 'previous' };
   }
@@ -40,75 +57,130 @@ export function slotBase(key: string): { base: string; kind: 'previous' | 'versi
   return undefined;
 }
 
+/** Is this previous-slot key one whose value is a list of keys? */
+export function isListPreviousSlot(key: string): boolean {
+  return LIST_PREVIOUS.some((l) => l.re.test(key));
+}
+
+export interface SlotOptions {
+  /**
+   * Is this key a secret? Families form only around secrets: `HOST_0`/`HOST_1` are two hosts and
+   * `API_URL_OLD` a URL, not rotation slots. Defaults to the key-name classifier; the analyzer
+   * passes its own (which knows the project's `secretKeys`/`ignoreKeys`).
+   */
+  isSecret?: (key: string) => boolean;
+  /** The value of a key (last definition wins), to recognise comma-separated key lists. */
+  valueOfKey?: (key: string) => string | undefined;
+}
+
+/** Keys shorter than this inside a comma-separated value are words, not keys. */
+const LIST_ITEM_MIN = 16;
+
+/** `new,old` with two or more key-like items: no whitespace, each at least 16 characters. */
+export function splitKeyList(value: string): string[] | undefined {
+  if (value.indexOf(',') === -1) return undefined;
+  const items = value.split(',').map((s) => s.trim());
+  if (items.length < 2 || items.some((s) => s.length < LIST_ITEM_MIN || /\s/.test(s))) return undefined;
+  return items;
+}
+
+interface Collected {
+  prev: string[];
+  versionKey?: string;
+  versions: Map<number, string>;
+  numbered: Map<number, string>;
+}
+
+const PREVIOUS_ORDER = (key: string): number => {
+  const upper = key.toUpperCase();
+  const i = PREVIOUS_SUFFIXES.findIndex((s) => upper.endsWith(s));
+  return i === -1 ? PREVIOUS_SUFFIXES.length : i;
+};
+
 /**
  * Groups a file's (or an environment's) keys into slot families. Only keys that form a scheme
- * are grouped; a lone `JWT_SECRET` is a family with scheme "immediate".
+ * are grouped (a lone `JWT_SECRET` is in no family); `overrides` (config `schemes`, key globs)
+ * force a scheme, and `immediate` there marks a key as having none on purpose.
  */
-export function findSlotFamilies(keys: Iterable<string>, overrides: Record<string, SlotScheme> = {}): Map<string, SlotFamily> {
+export function findSlotFamilies(keys: Iterable<string>, overrides: Record<string, SlotScheme> = {}, options: SlotOptions = {}): Map<string, SlotFamily> {
   const all = new Set(keys);
-  const families = new Map<string, SlotFamily>();
-  const family = (base: string): SlotFamily => {
-    let f = families.get(base);
-    if (!f) {
-      f = { base, scheme: 'immediate', current: base, previous: [] };
-      families.set(base, f);
-    }
-    return f;
+  const isSecret = options.isSecret ?? ((k: string) => classifyKeyName(k)?.secret === true);
+  const collected = new Map<string, Collected>();
+  const get = (base: string): Collected => {
+    let c = collected.get(base);
+    if (!c) collected.set(base, (c = { prev: [], versions: new Map(), numbered: new Map() }));
+    return c;
   };
   for (const key of all) {
     const s = slotBase(key);
     if (!s) continue;
-    const baseExists = all.has(s.base);
-    if (s.kind === 'previous' && baseExists) {
-      const f = family(s.base);
-      f.scheme = 'previous';
-      f.previous.push(key);
-    } else if (s.kind === 'versionKey' && baseExists) {
-      const f = family(s.base);
-      f.scheme = 'versioned';
-      f.versionKey = key;
-      f.versions ??= new Map();
-    } else if (s.kind === 'version' && (baseExists || all.has(`${s.base}_VERSION`))) {
-      const f = family(s.base);
-      if (f.scheme !== 'previous') f.scheme = 'versioned';
-      f.versions ??= new Map();
-      f.versions.set(s.n!, key);
-    } else if (s.kind === 'number') {
-      const f = family(s.base);
-      f.numbered ??= new Map();
-      f.numbered.set(s.n!, key);
-    }
+    if (s.kind === 'previous') get(s.base).prev.push(key);
+    else if (s.kind === 'versionKey') get(s.base).versionKey = key;
+    else if (s.kind === 'version') get(s.base).versions.set(s.n!, key);
+    else get(s.base).numbered.set(s.n!, key);
   }
-  for (const f of families.values()) {
-    if (f.numbered && f.scheme === 'immediate') {
-      const isAuthJs = /^AUTH_SECRET$/i.test(f.base) && all.has(f.base);
-      if (isAuthJs) {
-        f.scheme = 'authjs';
-        const ns = [...f.numbered.keys()].sort((a, b) => b - a);
-        f.current = f.numbered.get(ns[0])!;
-        f.previous = [...ns.slice(1).map((n) => f.numbered!.get(n)!), f.base];
-      } else if (f.numbered.size >= 1 && !all.has(f.base)) {
-        // X_1 current, X_0 previous (seed 002); a lone X_1 without X_0 is still this scheme.
-        const ns = [...f.numbered.keys()].sort((a, b) => b - a);
-        f.scheme = 'numbered';
-        f.current = f.numbered.get(ns[0])!;
-        f.previous = ns.slice(1).map((n) => f.numbered!.get(n)!);
-      } else {
-        families.delete(f.base);
-        continue;
-      }
+
+  const families = new Map<string, SlotFamily>();
+  const secretCache = new Map<string, boolean>();
+  const secret = (k: string): boolean => {
+    let v = secretCache.get(k);
+    if (v === undefined) secretCache.set(k, (v = isSecret(k)));
+    return v;
+  };
+  const byNumberDesc = (m: Map<number, string>, keep: (n: number) => boolean = () => true): string[] =>
+    [...m.entries()].filter(([n]) => keep(n)).sort((a, b) => b[0] - a[0]).map(([, k]) => k);
+
+  for (const [base, c] of collected) {
+    if (!secret(base)) continue;
+    const baseExists = all.has(base);
+    const hasVersions = c.versions.size > 0;
+    if (c.prev.length > 0 && baseExists) {
+      const prev = [...c.prev].sort((a, b) => PREVIOUS_ORDER(a) - PREVIOUS_ORDER(b));
+      const f: SlotFamily = { base, scheme: 'previous', current: base, previous: [...prev, ...byNumberDesc(c.versions)] };
+      if (prev.some(isListPreviousSlot)) f.previousIsList = true;
+      if (c.versionKey) f.versionKey = c.versionKey;
+      if (hasVersions) f.versions = c.versions;
+      families.set(base, f);
+    } else if ((c.versionKey && (baseExists || hasVersions)) || (hasVersions && baseExists)) {
+      // X + X_VERSION (first version, no older slot yet), X + X_V1.., or X_VERSION + X_V1.. with X
+      // itself missing (broken-version-chain reports that).
+      families.set(base, { base, scheme: 'versioned', current: base, previous: byNumberDesc(c.versions), versionKey: c.versionKey, versions: c.versions });
+    } else if (c.numbered.size > 0 && /^AUTH_SECRET$/i.test(base)) {
+      // Auth.js reads AUTH_SECRET_1..3 only, newest (highest) first, then AUTH_SECRET.
+      const valid = byNumberDesc(c.numbered, (n) => n >= 1 && n <= 3);
+      const current = valid[0] ?? base;
+      const previous = [...valid.slice(1), ...(baseExists && valid.length > 0 ? [base] : [])];
+      families.set(base, { base, scheme: 'authjs', current, previous, numbered: c.numbered });
+    } else if (c.numbered.size > 0 && !baseExists && classifyKeyName(base)?.origin !== 'third-party') {
+      // X_1 current, X_0 previous (seed 002); a lone X_1 without X_0 is still this scheme.
+      // `OPENAI_API_KEY_1`, `_2` are a pool of provider keys, not rotation slots.
+      const ns = byNumberDesc(c.numbered);
+      families.set(base, { base, scheme: 'numbered', current: ns[0], previous: ns.slice(1), numbered: c.numbered });
     }
-    if (f.versions) {
-      f.previous = [...f.versions.entries()].sort((a, b) => b[0] - a[0]).map(([, k]) => k);
-    }
+    // X together with X_1 (and no Auth.js): ambiguous, no family.
   }
-  for (const [pattern, scheme] of Object.entries(overrides)) {
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+
+  if (options.valueOfKey) {
     for (const key of all) {
-      if (re.test(key)) {
-        const f = family(key);
-        f.scheme = scheme;
-      }
+      if (families.has(key) || slotBase(key) !== undefined && families.has(slotBase(key)!.base)) continue;
+      const value = options.valueOfKey(key);
+      if (value === undefined || !secret(key)) continue;
+      const items = splitKeyList(value);
+      if (!items) continue;
+      families.set(key, { base: key, scheme: 'list', current: key, previous: [], listLength: items.length });
+    }
+  }
+
+  for (const [pattern, scheme] of Object.entries(overrides)) {
+    const re = keyGlob(pattern);
+    for (const key of all) {
+      if (!re.test(key)) continue;
+      // A slot key matched by the glob (JWT_* also matches JWT_SECRET_PREVIOUS) belongs to its base.
+      const sb = slotBase(key);
+      if (sb && all.has(sb.base) && re.test(sb.base)) continue;
+      const f = families.get(key);
+      if (f) f.scheme = scheme;
+      else families.set(key, { base: key, scheme, current: key, previous: [] });
     }
   }
   return families;
