@@ -381,15 +381,32 @@ describe('rules-structure: missing-previous-slot', () => {
   it('dual-key use elsewhere in the workspace makes it a warning; the key\'s own slot elsewhere a hint', () => {
     const a = analyzeFiles({
       'apps/api/.env': `JWT_SECRET=${hex('a')}\nJWT_SECRET_PREV=${hex('b')}\n`,
-      'apps/web/.env': `NEXTAUTH_SECRET=${hex('c')}\n`,
+      'apps/web/.env': `COOKIE_SECRET=${hex('c')}\n`,
       'apps/api/.env.development': `JWT_SECRET=${hex('d')}\n`,
     });
-    assert.deepEqual(brief(a, 'apps/web/.env', 'missing-previous-slot'), ['0:NEXTAUTH_SECRET:warning']);
-    assert.equal(of(a, 'apps/web/.env', 'missing-previous-slot')[0].data?.suggestedSlot, 'NEXTAUTH_SECRET_PREV');
+    assert.deepEqual(brief(a, 'apps/web/.env', 'missing-previous-slot'), ['0:COOKIE_SECRET:warning']);
+    assert.equal(of(a, 'apps/web/.env', 'missing-previous-slot')[0].data?.suggestedSlot, 'COOKIE_SECRET_PREV');
     const [own] = of(a, 'apps/api/.env.development', 'missing-previous-slot');
     assert.equal(own.severity, 'hint');
     assert.equal(own.data?.suggestedSlot, 'JWT_SECRET_PREV');
     assert.deepEqual(of(a, 'apps/api/.env', 'missing-previous-slot'), []);
+  });
+
+  it('generic *_SECRET names stay hints, browser-prefixed keys are left to client-exposed-secret', () => {
+    const a = analyzeFiles({ '.env': `JWT_SECRET=${hex('g1')}\nJWT_SECRET_PREVIOUS=${hex('g2')}\nWEBHOOK_SIGNING_SECRET=${hex('g3')}\nPLUGIN_SECRET=${hex('g4')}\nNEXT_PUBLIC_JWT_SECRET=${hex('g5')}\n` });
+    assert.deepEqual(brief(a, '.env', 'missing-previous-slot'), ['2:WEBHOOK_SIGNING_SECRET:warning', '3:PLUGIN_SECRET:hint']);
+  });
+
+  it('a key versioned in another env file gets that scheme suggested', () => {
+    const a = analyzeFiles({
+      '.env.production': `WALLET_ENCRYPTION_KEY=${hex('v')}\nWALLET_ENCRYPTION_KEY_VERSION=3\nWALLET_ENCRYPTION_KEY_V2=${hex('v2')}\n`,
+      '.env.staging': `WALLET_ENCRYPTION_KEY=${hex('s')}\n`,
+      '.env.example': 'WALLET_ENCRYPTION_KEY=\n',
+    });
+    assert.deepEqual(of(a, '.env.staging', 'missing-previous-slot').map((f) => [f.severity, f.data?.suggestedSlot, f.data?.scheme]), [['hint', 'WALLET_ENCRYPTION_KEY_V2', 'versioned']]);
+    assert.deepEqual(brief(a, '.env.example', 'missing-previous-slot'), ['0:WALLET_ENCRYPTION_KEY:hint']);
+    const b = analyzeFiles({ '.env.production': `WALLET_ENCRYPTION_KEY=${hex('v')}\nWALLET_ENCRYPTION_KEY_VERSION=1\n`, '.env.staging': `WALLET_ENCRYPTION_KEY=${hex('s')}\n` });
+    assert.equal(of(b, '.env.staging', 'missing-previous-slot')[0].data?.suggestedSlot, 'WALLET_ENCRYPTION_KEY_V1');
   });
 
   it('follows a versioned project scheme: suggests X_V1', () => {
@@ -403,7 +420,7 @@ describe('rules-structure: missing-previous-slot', () => {
     assert.deepEqual(brief(a, '.env', 'missing-previous-slot'), ['0:ACCESS_TOKEN_SECRET:hint']);
   });
 
-  it('not reported: slotted keys of every scheme, passwords, third-party secrets, Auth.js, empty values, declared immediate', () => {
+  it('not reported: slotted keys of every scheme, passwords, third-party secrets, framework keys, empty values, declared immediate', () => {
     const a = analyzeFiles(
       {
         '.env': [
@@ -414,6 +431,7 @@ describe('rules-structure: missing-previous-slot', () => {
           `ACCESS_TOKEN_SECRET_1=${hex('4')}`,
           `ACCESS_TOKEN_SECRET_0=${hex('5')}`,
           `AUTH_SECRET=${hex('6')}`,
+          `NEXTAUTH_SECRET=${hex('6n')}`,
           `SESSION_SECRETS=${hex('7')},${hex('8')}`,
           `POSTGRES_PASSWORD=${pw('9')}`,
           `STRIPE_WEBHOOK_SECRET=whsec_${hex('10').slice(0, 32)}`,
@@ -434,6 +452,9 @@ describe('rules-structure: missing-previous-slot', () => {
       '.env.example': 'JWT_SECRET=\nSESSION_SECRET=<generate one>\n',
     });
     assert.deepEqual(brief(a, '.env.example', 'missing-previous-slot'), ['0:JWT_SECRET:hint', '1:SESSION_SECRET:hint']);
+    // Where the project uses no slot at all, an example has no scheme to document.
+    const b = analyzeFiles({ '.env.example': 'JWT_SECRET=\nSESSION_SECRET=<generate one>\n' });
+    assert.deepEqual(of(b, '.env.example', 'missing-previous-slot'), []);
   });
 
   it('adding a slot in one file turns another file\'s hint into a warning (affected set covers it)', () => {
@@ -614,12 +635,10 @@ describe('rules-structure: fixture monorepo', () => {
     assert.deepEqual(got, [
       '.env:1 missing-previous-slot JWT_SECRET hint',
       '.env:1 reused-secret JWT_SECRET warning purposes',
-      '.env:2 missing-previous-slot NEXTAUTH_SECRET warning',
       '.env:2 reused-secret NEXTAUTH_SECRET warning purposes',
       '.env.development:0 missing-previous-slot JWT_SECRET hint',
       '.env.development:0 reused-secret JWT_SECRET warning environments',
       '.env.example:0 missing-previous-slot JWT_SECRET hint',
-      '.env.example:1 missing-previous-slot NEXTAUTH_SECRET hint',
       '.env.production:0 env-file-permissions  warning',
       '.env.production:0 reused-secret JWT_SECRET warning environments',
       'apps/api/.env.production:0 broken-version-chain ACCESS_TOKEN_SECRET_1 warning',

@@ -13,10 +13,13 @@ import type { Severity } from '../types';
  *   pattern and this key was left out;
  * - hint: nothing in the workspace uses slots; or this very key has a slot in another env file (a
  *   completed rotation empties or removes it, seed 000 step 4, so its absence here is a state, not a
- *   gap); or an example file (examples should document slots, but are not deployed).
+ *   gap); or an example file of a project that uses slots (examples should document the scheme, but
+ *   are not deployed; where the project has no scheme there is nothing to document).
  * Not reported: keys in any slot family (also orphan slot keys), keys the config declares
- * `immediate`, and `AUTH_SECRET`, since Auth.js reads `AUTH_SECRET_1..3` natively: the slot is added
- * at rotation time. Only dotenv files: config formats take their values from them.
+ * `immediate`, and the keys a framework reads itself, whose slots the framework defines:
+ * `AUTH_SECRET` (Auth.js reads `AUTH_SECRET_1..3` natively; the slot is added at rotation time) and
+ * `NEXTAUTH_SECRET` (NextAuth reads no second key; a `NEXTAUTH_SECRET_PREVIOUS` would be read by
+ * nothing). Only dotenv files: config formats take their values from them.
  */
 export const missingPreviousSlotRule: Rule = {
   meta: {
@@ -40,27 +43,35 @@ export const missingPreviousSlotRule: Rule = {
       done.add(key);
       if (e.reference) continue;
       const klass = ctx.classify(key);
-      if (!klass?.secret || !isRotatableSigningKey(key, klass)) continue;
+      // A secret under NEXT_PUBLIC_ & co. ships to the browser: client-exposed-secret's business.
+      if (!klass?.secret || klass.browserPrefix || !isRotatableSigningKey(key, klass)) continue;
       // A real file's empty JWT_SECRET is "missing" (weak-secret); examples document keys without values.
       if (!ctx.isExample && !withValue.has(key)) continue;
       if (inAnyFamily(ctx, key) || slotBase(key) !== undefined) continue;
-      if (/^AUTH_SECRET$/i.test(key)) continue;
+      if (/^(NEXT)?AUTH_SECRET$/i.test(key)) continue;
 
       const elsewhere = slotsOfBase(key, allKeys);
+      const ownElsewhere = elsewhere.length > 0 || dual.has(key);
       const others = [...dual].filter((b) => b !== key).sort();
       const suggestion = suggestSlot(ctx, key, elsewhere, allKeys);
       let severity: Severity;
       let message: string;
       if (ctx.isExample) {
+        if (!ownElsewhere && others.length === 0) continue;
         severity = 'hint';
         message = `${key} has no previous slot documented: add ${suggestion.slot} so installers know the app can verify with the old key during a rotation`;
-      } else if (elsewhere.length > 0) {
+      } else if (ownElsewhere) {
         severity = 'hint';
-        message = `${key} has no ${suggestion.slot} here, while ${elsewhere.length === 1 ? 'another env file has one' : 'other env files have one'}: add it before rotating ${key} in ${ctx.source.path}`;
+        message = `${key} has no ${suggestion.slot} here, while another env file has a slot for it: add it before rotating ${key} in ${ctx.source.path}`;
       } else if (others.length > 0) {
-        severity = 'warning';
+        // A generic `*_SECRET` may not sign anything; only names that say so get the warning.
+        severity = explicitlySigning(key) ? 'warning' : 'hint';
         const named = others.slice(0, 2).join(' and ') + (others.length > 2 ? ` (and ${others.length - 2} more)` : '');
-        message = `${key} has no slot for the previous key, while ${named} ${others.length === 1 ? 'uses' : 'use'} dual-key verification: rotating ${key} logs everyone out at once; add ${suggestion.slot} and verify with both`;
+        const uses = `${named} ${others.length === 1 ? 'uses' : 'use'} dual-key verification`;
+        message =
+          severity === 'warning'
+            ? `${key} has no slot for the previous key, while ${uses}: rotating ${key} logs everyone out at once; add ${suggestion.slot} and verify with both`
+            : `${key} has no slot for the previous key, while ${uses}: if ${key} signs or encrypts anything that outlives a deploy, add ${suggestion.slot} and verify with both`;
       } else {
         severity = 'hint';
         message = `${key} has no previous slot: rotating it invalidates every token or session signed with it at once. If the app can verify with two keys, add ${suggestion.slot}`;
@@ -83,6 +94,16 @@ function isRotatableSigningKey(key: string, klass: KeyClass): boolean {
   if (klass.origin !== 'self-chosen') return false;
   if (klass.purpose === 'signing' || klass.purpose === 'session' || klass.purpose === 'encryption') return true;
   return klass.purpose === 'token' && keyWords(key).includes('SECRET');
+}
+
+const SIGNING_WORDS = new Set([
+  'JWT', 'JWS', 'JWE', 'SESSION', 'COOKIE', 'SIGNING', 'SIGNATURE', 'HMAC', 'AUTH', 'CSRF', 'XSRF', 'ENCRYPTION', 'ENC', 'CIPHER',
+  'AES', 'CRYPTO', 'MASTER', 'WALLET', 'TOKEN', 'ACCESS', 'REFRESH', 'BASE', 'APP',
+]);
+
+/** The key's name says it signs or encrypts (`JWT_SECRET`, `SECRET_KEY_BASE`), not just `*_SECRET`. */
+function explicitlySigning(key: string): boolean {
+  return keyWords(key).some((w) => SIGNING_WORDS.has(w));
 }
 
 function inAnyFamily(ctx: FileContext, key: string): boolean {
@@ -109,7 +130,9 @@ function slotsOfBase(base: string, allKeys: ReadonlySet<string>): string[] {
 function suggestSlot(ctx: FileContext, key: string, elsewhere: string[], allKeys: ReadonlySet<string>): { slot: string; scheme: string } {
   const prev = elsewhere.find((k) => slotBase(k)?.kind === 'previous');
   if (prev) return { slot: prev, scheme: 'previous' };
-  if (elsewhere.length > 0) return { slot: elsewhere[0], scheme: 'versioned' };
+  const versions = elsewhere.filter((k) => slotBase(k)?.kind === 'version').sort((a, b) => (slotBase(b)!.n ?? 0) - (slotBase(a)!.n ?? 0));
+  if (versions.length > 0) return { slot: versions[0], scheme: 'versioned' };
+  if (allKeys.has(`${key}_VERSION`)) return { slot: `${key}_V1`, scheme: 'versioned' };
   const schemes = [...ctx.families.values()].map((f) => f.scheme);
   const versioned = schemes.filter((s) => s === 'versioned').length;
   const previous = schemes.filter((s) => s === 'previous').length;
