@@ -1,0 +1,48 @@
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { ruleById } from '../core/rules';
+import type { Finding, Severity } from '../core/types';
+import { DIAGNOSTIC_SOURCE, docsUrl } from '../protocol';
+import type { Counts } from './folder';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What a diagnostic carries for its quick fixes: the finding's safe `data` plus its key. */
+export interface DiagnosticData {
+  key?: string;
+  [name: string]: string | number | boolean | string[] | undefined;
+}
+
+/** A finding as an LSP diagnostic: code = rule id, a link to the rule's README section, related places. */
+export function toDiagnostic(f: Finding, uriOf: (path: string) => string): Diagnostic {
+  const rule = ruleById(f.ruleId);
+  const d: Diagnostic = {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.ruleId,
+    source: DIAGNOSTIC_SOURCE,
+    message: f.message,
+  };
+  if (rule) d.codeDescription = { href: docsUrl(rule.meta.docs) };
+  if (f.related && f.related.length > 0) {
+    d.relatedInformation = f.related.map((r) => ({ location: { uri: uriOf(r.path), range: r.range }, message: r.message }));
+  }
+  const data: DiagnosticData = { ...(f.data ?? {}) };
+  if (f.key !== undefined) data.key = f.key;
+  if (Object.keys(data).length > 0) d.data = data;
+  return d;
+}
+
+export function countFindings(findings: readonly Finding[]): Counts {
+  const c: Counts = { errors: 0, warnings: 0, infos: 0 };
+  for (const f of findings) {
+    if (f.severity === 'error') c.errors++;
+    else if (f.severity === 'warning') c.warnings++;
+    else c.infos++;
+  }
+  return c;
+}
