@@ -1,5 +1,6 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import { wordComposition } from './placeholders';
 
 /** How a secret's text encodes its key material. */
 export type ValueEncoding = 'hex' | 'base64' | 'base64url' | 'text';
@@ -71,27 +72,61 @@ function getZxcvbn(): ZxcvbnFactory {
 /** zxcvbn gets slow on long inputs; past this the charset estimate is used. */
 const ZXCVBN_MAX = 64;
 
+/** Bits per word of a passphrase: log2 of the 7,776-word diceware list, the generous case. */
+const BITS_PER_WORD = Math.log2(7776);
+
 /**
- * Estimates a value's strength. Random-looking encodings are estimated from their alphabet and
- * distribution (bounded by the key material they decode to); human-made text goes through zxcvbn,
- * which knows dictionaries, keyboard walks, dates and repeats.
+ * Estimates a value's strength. Random-looking encodings are estimated from their alphabet and how
+ * many distinct symbols they use (bounded by the key material they decode to); human-made text goes
+ * through zxcvbn, which knows dictionaries, keyboard walks, dates and repeats, and values made of
+ * words are counted as passphrases (a word is worth about 13 bits however long it is).
  */
 export function estimateStrength(value: string): Strength {
-  const encoding = detectEncoding(value);
-  const bytes = decodedByteLength(value, encoding);
-  const distinct = new Set(value).size;
+  // Laravel's `APP_KEY=base64:...`: the key is what follows the scheme.
+  const body = /^base64:[A-Za-z0-9+/]{16,}={0,2}$/.test(value) ? value.slice(7) : value;
+  let encoding = detectEncoding(body);
+  if (body !== value && encoding === 'text') encoding = 'base64';
+  const bytes = decodedByteLength(body, encoding);
+  const distinct = new Set(body).size;
+  const randomLooking = encoding !== 'text' ? distinct >= Math.min(10, body.length / 2) && !hasLongRun(body) : looksRandomText(body);
+  const words = wordComposition(value);
+  const wordBits = words && words.allWords && words.words.length >= 2 ? words.words.length * BITS_PER_WORD + words.digitChars * Math.log2(10) : Infinity;
+  if (randomLooking && wordBits === Infinity) {
+    const symbols = encoding === 'hex' ? body : body.replace(/=+$/, '');
+    const alphabet = encoding === 'hex' ? 16 : encoding === 'text' ? alphabetSize(body) : 64;
+    const bits = Math.min(symbols.length * Math.log2(effectiveAlphabet(symbols.length, new Set(symbols).size, alphabet)), bytes * 8);
+    return { length: value.length, encoding, bytes, entropyBits: Math.round(bits), estimator: 'charset', randomLooking: true };
+  }
   const perChar = charEntropy(value);
   const alphabetBits = encoding === 'hex' ? 4 : encoding === 'text' ? Math.log2(Math.max(2, alphabetSize(value))) : 6;
-  // Per-character entropy of a short random string underestimates its alphabet; use the smaller of
-  // the alphabet bound and a distribution bound that allows for small-sample effects.
-  const charsetBits = Math.min(value.length * Math.min(alphabetBits, perChar + 1), bytes * 8);
-  const randomLooking = encoding !== 'text' ? distinct >= Math.min(10, value.length / 2) && !hasLongRun(value) : looksRandomText(value);
-  if (!randomLooking && value.length <= ZXCVBN_MAX) {
+  // Per-character entropy of a short string underestimates its alphabet; use the smaller of the
+  // alphabet bound and a distribution bound that allows for small-sample effects.
+  const charsetBits = Math.min(value.length * Math.min(alphabetBits, perChar + 1), bytes * 8, wordBits);
+  if (value.length <= ZXCVBN_MAX) {
     const r = getZxcvbn().check(value);
     const bits = Math.min(r.guessesLog10 * Math.log2(10), charsetBits);
-    return { length: value.length, encoding, bytes, entropyBits: Math.round(bits), estimator: 'zxcvbn', randomLooking };
+    return { length: value.length, encoding, bytes, entropyBits: Math.round(bits), estimator: 'zxcvbn', randomLooking: false };
   }
-  return { length: value.length, encoding, bytes, entropyBits: Math.round(charsetBits), estimator: 'charset', randomLooking };
+  return { length: value.length, encoding, bytes, entropyBits: Math.round(charsetBits), estimator: 'charset', randomLooking: false };
+}
+
+/**
+ * The alphabet a random draw of `n` symbols showing `distinct` different ones most plausibly came
+ * from: the expected number of distinct symbols in n draws from A is A(1-(1-1/A)^n), which grows
+ * with A. Two symbols of slack absorb sampling noise, so genuine random keys get their full alphabet.
+ */
+function effectiveAlphabet(n: number, distinct: number, alphabet: number): number {
+  const target = Math.min(distinct + 2, n);
+  const expected = (a: number) => a * (1 - Math.pow(1 - 1 / a, n));
+  if (expected(alphabet) <= target) return alphabet;
+  let lo = Math.max(2, distinct);
+  let hi = alphabet;
+  for (let i = 0; i < 40 && hi - lo > 0.01; i++) {
+    const mid = (lo + hi) / 2;
+    if (expected(mid) >= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 function alphabetSize(v: string): number {

@@ -1,4 +1,6 @@
-import type { Rule } from '../rule';
+import { findCredentials, isSupabaseServiceRole } from '../credentials';
+import { looksFake, valueRulesApply, weaknessOf } from '../placeholders';
+import type { FileContext, Rule, SecretValue } from '../rule';
 
 /** Live credential format (AWS, Stripe, GitHub, Slack, Google, OpenAI, PEM, URL) or a real-looking value in an example file */
 export const committedCredentialRule: Rule = {
@@ -9,7 +11,97 @@ export const committedCredentialRule: Rule = {
     docs: '#committed-credential',
     scope: 'file',
   },
-  check() {
-    // TODO
+  check(ctx) {
+    // A git-ignored .env is where credentials belong; example files are shared whatever git says.
+    if (!ctx.isExample && ctx.workspace.isGitIgnored(ctx.source.path) === true) return;
+    const where = ctx.isExample
+      ? 'in an example file: everyone who copies the example gets it, and anyone who reads the repository can use it'
+      : 'in a file that is committed (or not ignored): anyone who can read the repository can use it';
+    const text = ctx.source.text;
+    /** Values already reported, so the URL and example checks do not repeat a live-format finding. */
+    const reported = new Set<number>();
+
+    for (const e of ctx.source.entries) {
+      if (e.value === '' || e.reference) continue;
+      // Where the value's text sits: exact offsets when it is written literally.
+      const literal = !e.encodedAs && text.slice(e.valueStart, e.valueEnd) === e.value;
+      for (const c of findCredentials(e.value, e.key)) {
+        ctx.report({
+          start: literal ? e.valueStart + c.start : e.valueStart,
+          end: literal ? e.valueStart + c.end : e.valueEnd,
+          key: e.key,
+          message: `${e.key} holds ${c.label} ${where}. ${revokeAdvice(c.kind)}`,
+          data: { provider: c.provider, kind: c.kind },
+        });
+        reported.add(e.valueStart);
+      }
+      if (!reported.has(e.valueStart) && isSupabaseServiceRole(e.value)) {
+        ctx.report({
+          start: e.valueStart,
+          end: e.valueEnd,
+          key: e.key,
+          message: `${e.key} holds a Supabase service-role key (it bypasses row-level security) ${where}. ${revokeAdvice('live-format')}`,
+          data: { provider: 'supabase', kind: 'live-format' },
+        });
+        reported.add(e.valueStart);
+      }
+    }
+
+    // A commented-out credential is still in the repository.
+    for (const c of ctx.source.commented) {
+      const value = text.slice(c.valueStart, c.valueEnd);
+      for (const m of findCredentials(value, c.key)) {
+        ctx.report({
+          start: c.valueStart + m.start,
+          end: c.valueStart + m.end,
+          key: c.key,
+          message: `The commented-out ${c.key} holds ${m.label} ${where}; a comment does not hide it. ${revokeAdvice(m.kind)}`,
+          data: { provider: m.provider, kind: m.kind },
+        });
+      }
+    }
+
+    for (const s of ctx.secrets) {
+      if (reported.has(s.entry.valueStart)) continue;
+      if (s.fromUrl) reportUrlCredential(ctx, s, where);
+      else if (ctx.isExample) reportExampleValue(ctx, s);
+    }
   },
 };
+
+function revokeAdvice(kind: 'live-format' | 'private-key'): string {
+  return kind === 'private-key'
+    ? 'Generate a new key pair, replace the public key wherever it is trusted, and keep the private key out of git.'
+    : "Revoke it in the provider's console, issue a new one, and keep it in an ignored .env or a secret manager.";
+}
+
+/** `https://user:pass@host`, `postgres://app:pass@db`: a real password inside a committed URL. */
+function reportUrlCredential(ctx: FileContext, s: SecretValue, where: string): void {
+  // Placeholder and default passwords are weak-secret's concern (and in examples, expected).
+  if (looksFake(s.value) || weaknessOf(s)) return;
+  const st = ctx.strength(s.value);
+  if (st.length < 6) return;
+  ctx.report({
+    start: s.start,
+    end: s.end,
+    key: s.key,
+    message: `${s.key} has a real-looking credential inside the URL (${st.length} chars) ${where}. Move the credential to its own variable in an ignored .env or a secret manager, and rotate it.`,
+    data: { provider: 'url', kind: 'url-credential' },
+  });
+}
+
+/** A random-looking secret in an example file: every installer shares the same value. */
+function reportExampleValue(ctx: FileContext, s: SecretValue): void {
+  const st = ctx.strength(s.value);
+  if (!st.randomLooking || st.bytes < 12) return;
+  if (looksFake(s.value)) return;
+  // Weakness is judged as if the file were real: a random-looking value is not a placeholder.
+  if (valueRulesApply(s, false) && weaknessOf(s)) return;
+  ctx.report({
+    start: s.start,
+    end: s.end,
+    key: s.key,
+    message: `${s.key} has a real-looking random value (${st.encoding}, ${st.length} chars) in an example file: everyone who copies the example runs with the same secret, and anyone who reads the repository knows it. Leave it empty or write a <marker>, and rotate the value wherever it is used.`,
+    data: { provider: 'unknown', kind: 'example-value', encoding: st.encoding, length: st.length },
+  });
+}

@@ -1,4 +1,11 @@
+import { entropyTarget, hmacSelections, keyRequirement, minimumBytes, purposeVerb, replacementAdvice, subjectOf, valueRulesApply, weaknessOf } from '../placeholders';
 import type { Rule } from '../rule';
+
+/**
+ * Random keys are estimated from a small sample of their alphabet; allow for sampling noise
+ * before calling a random-looking value guessable.
+ */
+const RANDOM_ESTIMATE_SLACK = 0.8;
 
 /** Long enough, yet guessable: the entropy estimate is under the minimum */
 export const lowEntropySecretRule: Rule = {
@@ -10,7 +17,32 @@ export const lowEntropySecretRule: Rule = {
     fix: 'Replace with a new 32-byte secret',
     scope: 'file',
   },
-  check() {
-    // TODO
+  check(ctx) {
+    if (ctx.isExample || ctx.secrets.length === 0) return;
+    let selections: ReturnType<typeof hmacSelections> | undefined;
+    for (const s of ctx.secrets) {
+      if (!valueRulesApply(s, false)) continue;
+      const purpose = s.klass.purpose;
+      const st = ctx.strength(s.value);
+      const min = minimumBytes(purpose, ctx.config.minBytes);
+      if (min !== undefined) {
+        // Too short is short-secret's finding; this rule is for values long enough yet guessable.
+        selections ??= hmacSelections(ctx.source.entries);
+        const req = keyRequirement(s, ctx.config.minBytes, selections);
+        if (req && st.bytes < req.bytes) continue;
+      }
+      const target = entropyTarget(purpose);
+      const bar = st.randomLooking ? target * RANDOM_ESTIMATE_SLACK : target;
+      if (st.entropyBits >= bar) continue;
+      if (weaknessOf(s)) continue;
+      const estimator = st.estimator === 'zxcvbn' ? 'zxcvbn estimate' : 'estimate from its characters';
+      ctx.report({
+        start: s.start,
+        end: s.end,
+        key: s.key,
+        message: `${subjectOf(s)} is guessable: about ${st.entropyBits} bits (${estimator}); aim for ${target}+. Anyone who can test guesses offline can ${purposeVerb(purpose)}. ${replacementAdvice(purpose, min ?? ctx.config.minBytes)}`,
+        data: { bits: st.entropyBits, target, length: st.length, encoding: st.encoding, estimator: st.estimator },
+      });
+    }
   },
 };
