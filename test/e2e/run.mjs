@@ -14,12 +14,13 @@
 //   SECRET_HYGIENE_E2E_KEEP=1       keep the temp folder (logs, screenshots) even when all passed
 //   SECRET_HYGIENE_E2E_CACHE=dir    where Node 24 and code-server are cached (default ~/.cache/secret-hygiene-e2e)
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installExtension, isolatedEnv } from './lib/code-server.mjs';
+import { prepareWorkspace } from './lib/workspace.mjs';
 import { log, MissingPrerequisite, provision } from './provision.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,7 +28,6 @@ const repo = resolve(here, '..', '..');
 const require = createRequire(import.meta.url);
 const CI = process.env.CI === 'true';
 const ONLY = process.env.SECRET_HYGIENE_E2E_ONLY;
-const BREAK = (process.env.SECRET_HYGIENE_E2E_BREAK ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const started = Date.now();
 
 let passed = 0;
@@ -62,32 +62,6 @@ function sh(cmd, args, opts = {}) {
   return r.status === 0;
 }
 
-/** Copies the fixture workspace; `gitignore` becomes `.gitignore` (a real one would hide the fixtures from this repo's git). */
-export function prepareWorkspace(dest, { breakRules = BREAK, env } = {}) {
-  cpSync(join(here, 'fixtures', 'workspace'), dest, { recursive: true });
-  for (const p of walk(dest)) {
-    if (p.endsWith('/gitignore')) renameSync(p, join(dirname(p), '.gitignore'));
-  }
-  // A git root, so that .gitignore decides whether an .env file is ignored.
-  spawnSync('git', ['init', '-q', '-b', 'main', dest], { env, stdio: 'ignore' });
-  if (breakRules.length) {
-    const cfgPath = join(dest, '.secret-hygiene.json');
-    const cfg = existsSync(cfgPath) ? JSON.parse(readFileSync(cfgPath, 'utf8')) : {};
-    cfg.rules = { ...(cfg.rules ?? {}), ...Object.fromEntries(breakRules.map((r) => [r, 'off'])) };
-    writeFileSync(cfgPath, `${JSON.stringify(cfg, null, 2)}\n`);
-    log(`check mode: rules turned off in ${dest}: ${breakRules.join(', ')} (the suite must fail)`);
-  }
-  return dest;
-}
-
-function* walk(dir) {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) yield* walk(p);
-    else yield p;
-  }
-}
-
 /** Packages the extension; returns the .vsix path or undefined. */
 function packageExtension(tmp) {
   const vsix = join(repo, 'secret-hygiene.vsix');
@@ -111,7 +85,7 @@ function installedExtensionDir(extensionsDir) {
 async function runInHost({ tools, tmp, devPath }) {
   const root = join(tmp, 'inhost');
   mkdirSync(root, { recursive: true });
-  const ws = prepareWorkspace(join(root, 'workspace'));
+  const ws = prepareWorkspace(join(root, 'workspace'), { env: isolatedEnv(join(root, 'git-env')) });
   const results = join(root, 'results.json');
   // runTests spawns the "VS Code binary" directly; a wrapper runs the launcher with this Node.
   const wrapper = join(root, 'code');

@@ -176,7 +176,8 @@ export function waitForDocument(doc: vscode.TextDocument, pred: (d: vscode.TextD
 
 /** Code actions VS Code offers at `range` (the real provider chain, as the light bulb sees it). */
 export async function codeActionsAt(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
-  const all = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
+  // itemResolveCount: resolve every action's edit (the server computes edits in codeAction/resolve).
+  const all = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind, 100)) ?? [];
   return all.filter((a): a is vscode.CodeAction => 'title' in a && !('command' in a && typeof (a as vscode.Command).command === 'string'));
 }
 
