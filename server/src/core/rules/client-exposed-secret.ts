@@ -1,5 +1,5 @@
 import { BROWSER_PREFIXES, classifyKeyName, isMarker, isNonSecretValue, parseUrlPassword, type KeyClass } from '../classify';
-import { findCredentials, isPublishableValue } from '../credentials';
+import { findCredentials, isPublishableValue, isSupabaseServiceRole } from '../credentials';
 import type { Rule } from '../rule';
 import type { Severity } from '../types';
 
@@ -47,6 +47,8 @@ export const clientExposedSecretRule: Rule = {
         what = 'a URL with a credential inside';
       } else if (credentials.length > 0) {
         what = credentials[0].label;
+      } else if (!e.reference && isSupabaseServiceRole(value)) {
+        what = 'a Supabase service-role key (it bypasses row-level security)';
       } else if (e.reference) {
         // `NEXT_PUBLIC_JWT_SECRET=${JWT_SECRET}` copies a server secret into the bundle.
         const target = e.interpolationVar ?? /^\$\{?([A-Za-z_][\w.]*)/.exec(value.trim())?.[1];

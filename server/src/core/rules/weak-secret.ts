@@ -47,7 +47,7 @@ export const weakSecretRule: Rule = {
         end: s.end,
         key: s.key,
         message: `${subject} is ${weak.label} (${n} chars): ${why}. ${replacementAdvice(purpose, bytes)}`,
-        data: { reason: weak.reason, length: n, encoding: st.encoding, purpose },
+        data: { reason: weak.reason, length: n, encoding: st.encoding },
       });
     }
     reportMissingAndMarkers(ctx);
@@ -85,7 +85,7 @@ function reportMissingAndMarkers(ctx: FileContext): void {
         end: e.valueEnd,
         key: e.key,
         message: `${e.key} still holds the example's marker (${e.value.length} chars): the app uses that literal text, so anyone who has seen the example can ${purposeVerb(klass.purpose)}. ${replacementAdvice(klass.purpose, bytes)}`,
-        data: { reason: 'placeholder', length: e.value.length, encoding: 'text', purpose: klass.purpose },
+        data: { reason: 'placeholder', length: e.value.length, encoding: 'text' },
       });
       continue;
     }
@@ -97,7 +97,7 @@ function reportMissingAndMarkers(ctx: FileContext): void {
       end: e.keyEnd,
       key: e.key,
       message: `${e.key} is missing (empty): the app either refuses to start or runs with an empty key, and then anyone can ${purposeVerb(klass.purpose)}. Set it to ${bytes} random bytes (openssl rand -base64 ${bytes}).`,
-      data: { reason: 'missing', length: 0, encoding: 'text', purpose: klass.purpose },
+      data: { reason: 'missing', length: 0, encoding: 'text' },
     });
   }
 }
