@@ -1,3 +1,116 @@
-// The VS Code client entry (filled in by the editor work).
-export function activate(): void {}
-export function deactivate(): void {}
+/**
+ * The VS Code client: starts the language server, registers the commands, the status bar item and
+ * the value masking. Thin by design: findings, fixes and plans come from the server.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CONFIG_GLOBS, ENV_GLOBS } from '../../server/src/core/files';
+import {
+  CLIENT_ID,
+  Commands,
+  StatusNotification,
+  TrustNotification,
+  type InitializationOptions,
+  type RotateArgs,
+  type StatusParams,
+} from '../../server/src/protocol';
+import { CommandFlows } from './commands';
+import { MaskController } from './masking';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Secret Hygiene', { log: true });
+  context.subscriptions.push(output);
+  try {
+    await start(context, output);
+  } catch (e) {
+    // VS Code does not tell the user when an extension fails to activate; we do.
+    const name = e instanceof Error ? e.name : 'Error';
+    output.appendLine(`Activation failed: ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    const pick = await vscode.window.showErrorMessage(`Secret Hygiene could not start (${name}). The output channel has the details.`, 'Show output');
+    if (pick === 'Show output') output.show(true);
+  }
+}
+
+async function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<void> {
+  // Masking first and synchronously: it must be in place before editors paint, server or not.
+  const masking = new MaskController();
+  context.subscriptions.push(masking);
+
+  const serverModule = context.asAbsolutePath('dist/server/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const patterns = [...ENV_GLOBS, ...CONFIG_GLOBS];
+  const initializationOptions: InitializationOptions = { client: 'vscode', trusted: vscode.workspace.isTrusted };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'dotenv' }, ...patterns.map((pattern) => ({ scheme: 'file', pattern }))],
+    outputChannel: output,
+    initializationOptions,
+    diagnosticCollectionName: 'secret-hygiene',
+  };
+  client = new LanguageClient(CLIENT_ID, 'Secret Hygiene', serverOptions, clientOptions);
+  const lc = client;
+  const flows = new CommandFlows(lc, output);
+
+  const status = vscode.window.createStatusBarItem('secretHygiene.status', vscode.StatusBarAlignment.Left, 50);
+  status.name = 'Secret Hygiene';
+  status.command = 'workbench.actions.view.problems';
+  status.text = '$(sync~spin) Secret Hygiene';
+  status.tooltip = 'Secret Hygiene is indexing the workspace';
+  status.show();
+  context.subscriptions.push(status);
+
+  const guarded = <A extends unknown[]>(name: string, fn: (...args: A) => Promise<unknown> | unknown) =>
+    async (...args: A) => {
+      try {
+        await fn(...args);
+      } catch (e) {
+        output.appendLine(`${name} failed: ${e instanceof Error ? e.name : 'error'}`);
+        void vscode.window.showErrorMessage(`Secret Hygiene: ${name} failed (see the output channel).`);
+      }
+    };
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.generateSecret, guarded('Generate secret', () => flows.generate())),
+    vscode.commands.registerCommand(Commands.rotateSecret, guarded('Rotate secret', (args?: RotateArgs) => flows.rotate(args))),
+    vscode.commands.registerCommand(Commands.completeRotation, guarded('Complete rotation', (args?: RotateArgs) => flows.complete(args))),
+    vscode.commands.registerCommand(Commands.addJournalEntry, guarded('Add rotation journal entry', () => flows.addJournalEntry())),
+    vscode.commands.registerCommand(Commands.toggleMasking, () => {
+      const on = masking.toggle();
+      void vscode.window.setStatusBarMessage(`Secret Hygiene: masking ${on ? 'on' : 'off'} in this window (settings unchanged)`, 4000);
+      return on;
+    }),
+    vscode.commands.registerCommand(Commands.revealLine, () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor) masking.revealCursorLines(editor);
+    }),
+    vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(Commands.restartServer, guarded('Restart server', () => lc.restart())),
+    vscode.commands.registerCommand(Commands.testMaskedRanges, (uri?: string) => masking.maskedRanges(uri)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (lc.isRunning()) void lc.sendNotification(TrustNotification.method, { trusted: true });
+    }),
+  );
+
+  context.subscriptions.push(
+    lc.onNotification(StatusNotification.method, (p: StatusParams) => {
+      if (p.indexing) {
+        status.text = '$(sync~spin) Secret Hygiene';
+        status.tooltip = 'Secret Hygiene is indexing the workspace';
+        return;
+      }
+      const total = p.errors + p.warnings + p.infos;
+      status.text = total === 0 ? '$(shield) Secret Hygiene' : `$(shield) ${p.errors > 0 ? '$(error) ' + p.errors + ' ' : ''}${p.warnings > 0 ? '$(warning) ' + p.warnings + ' ' : ''}${p.infos > 0 ? '$(info) ' + p.infos : ''}`.trim();
+      status.tooltip = total === 0 ? 'Secret Hygiene: no findings' : `Secret Hygiene: ${total} finding${total === 1 ? '' : 's'} in ${p.files} file${p.files === 1 ? '' : 's'}. Click for the Problems panel.`;
+    }),
+  );
+  await lc.start();
+  context.subscriptions.push(lc);
+}
+
+export async function deactivate(): Promise<void> {
+  if (client) await client.stop().catch(() => undefined);
+  client = undefined;
+}

@@ -179,8 +179,9 @@ export async function handleGenerate(server: SecretHygieneServer, p: GeneratePar
   const minBytes = view.folder.config.minBytes;
   const entry = entryAt(view, p.position);
   const fp = fingerprinter(view);
-  if (entry && !p.encoding && !p.bytes) {
-    const rep = replacementFor(view.source, entry, secretOf(view, entry), minBytes);
+  if (entry) {
+    const secret = secretOf(view, entry);
+    const rep = replacementFor(view.source, entry, secret, minBytes, p.encoding || p.bytes ? { encoding: p.encoding ?? 'base64url', bytes: p.bytes ?? Math.max(32, minBytes) } : undefined);
     if (!rep) return refused(`The value of ${entry.key} is not literal text that can be replaced safely here`);
     const edits = toLspEdits(view.lines, [{ start: rep.start, end: rep.end, newText: rep.newText }]);
     const encoding = rep.shape.encoding === 'text' ? 'base64url' : rep.shape.encoding;

@@ -1,4 +1,4 @@
-import { algOfValue, generateLike, type HmacAlg, type ValueShape } from '../core/generate';
+import { algOfValue, generateLike, type HmacAlg, type SecretEncoding, type ValueShape } from '../core/generate';
 import type { SecretValue } from '../core/rule';
 import type { EnvEntry, ParsedSource } from '../core/types';
 
@@ -28,15 +28,23 @@ export interface Replacement {
  * never under `minBytes` or the HS384/HS512 floor). A URL password is replaced alone and stays
  * URL-safe; Kubernetes `data:` gets the base64 of the new value. Undefined for read-only values.
  */
-export function replacementFor(source: ParsedSource, entry: EnvEntry, secret: SecretValue | undefined, minBytes: number): Replacement | undefined {
+export function replacementFor(
+  source: ParsedSource,
+  entry: EnvEntry,
+  secret: SecretValue | undefined,
+  minBytes: number,
+  /** An explicit shape (the user picked one); otherwise the old value's. */
+  forced?: { encoding: SecretEncoding; bytes: number },
+): Replacement | undefined {
   if (entry.readOnly) return undefined;
   const alg = algorithmOf(source);
   if (secret?.fromUrl) {
-    const { value, shape } = generateLike(secret.value, { minBytes, alg, encoding: /^[0-9a-f]+$/i.test(secret.value) && secret.value.length % 2 === 0 ? 'hex' : 'base64url' });
+    const urlSafe: SecretEncoding = forced?.encoding === 'hex' || (!forced && /^[0-9a-f]+$/i.test(secret.value) && secret.value.length % 2 === 0) ? 'hex' : 'base64url';
+    const { value, shape } = generateLike(secret.value, { minBytes, alg, encoding: urlSafe, bytes: forced?.bytes });
     return { start: secret.start, end: secret.end, newText: value, shape };
   }
   const old = secret?.value ?? entry.value;
-  const { value, shape } = generateLike(old, { minBytes, alg });
+  const { value, shape } = generateLike(old, forced ? { minBytes, alg, encoding: forced.encoding, bytes: forced.bytes } : { minBytes, alg });
   const newText = entry.encodedAs === 'base64' ? Buffer.from(value, 'utf8').toString('base64') : value;
   return { start: entry.valueStart, end: entry.valueEnd, newText, shape };
 }
