@@ -6,6 +6,11 @@ export interface CliIO {
   isTTY: boolean;
   env: Record<string, string | undefined>;
   now(): Date;
+  /**
+   * Test hook for commands that write files (rotate, journal): runs after the new bytes are on disk
+   * in a temporary file and before the final "unchanged since read" check and the rename.
+   */
+  beforeWrite?(absPath: string): void | Promise<void>;
 }
 
 /** Exit codes: 0 clean, 1 findings at error level (or over --max-warnings), 2 bad usage or unreadable input. */
