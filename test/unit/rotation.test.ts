@@ -351,6 +351,48 @@ describe('rotation: refusals and edge cases', () => {
   });
 });
 
+describe('rotation: config formats', () => {
+  const v = b64(32, 30);
+  const plan = (path: string, text: string, key: string, extra: Partial<PlanRotationInput> = {}) => planRotation({ source: parseSource(path, text), key, fingerprint: fp, ...extra });
+
+  it('compose: an existing previous slot is filled in place, quotes kept', () => {
+    const text = `services:\n  api:\n    environment:\n      JWT_SECRET: "${v}"\n      JWT_SECRET_PREVIOUS: ""\n`;
+    const p = plan('docker-compose.yml', text, 'JWT_SECRET');
+    assert.ok(p.ok);
+    const after = parseSource('docker-compose.yml', applyEdits(text, (p as RotationPlan).edits));
+    same(after.entries.find((e) => e.key === 'JWT_SECRET_PREVIOUS')?.value, v, 'slot');
+    assert.strictEqual(after.entries.find((e) => e.key === 'JWT_SECRET')?.value.length, 44);
+  });
+
+  it('YAML, JSON and .properties values are replaced in place; a new slot line is only added where the format is line-based', () => {
+    for (const [path, text, key] of [
+      ['config/app.yml', `jwt:\n  secret: ${v}\n`, 'jwt.secret'],
+      ['appsettings.json', `{\n  "Jwt": { "Key": "${v}" }\n}\n`, 'Jwt.Key'],
+      ['application.properties', `jwt.secret=${v}\nother=1\n`, 'jwt.secret'],
+    ] as const) {
+      const p = plan(path, text, key);
+      assert.ok(p.ok, `${path}: planned`);
+      const after = parseSource(path, applyEdits(text, (p as RotationPlan).edits));
+      const e = after.entries.find((x) => x.key === key)!;
+      assert.ok(e.value !== v && e.value.length === 44, `${path}: a fresh 44-char value`);
+      assert.strictEqual(after.entries.length, parseSource(path, text).entries.length, `${path}: nothing else added`);
+      const slot = plan(path, text, key, { createSlot: 'previous' });
+      if (path.endsWith('.properties')) assert.ok(slot.ok && (slot as RotationPlan).insertedKeys?.[0] === 'jwt.secret_previous', 'lower-case key, lower-case suffix');
+      else assert.ok(!slot.ok && slot.code === 'unsupported' && /add it by hand next to/.test(slot.reason), `${path}: refused`);
+    }
+  });
+
+  it('a Kubernetes Secret data: value is written base64-encoded', () => {
+    const text = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\ndata:\n  JWT_SECRET: ${Buffer.from(v).toString('base64')}\n`;
+    const p = plan('k8s/app-secret.yaml', text, 'JWT_SECRET');
+    assert.ok(p.ok);
+    const after = parseSource('k8s/app-secret.yaml', applyEdits(text, (p as RotationPlan).edits));
+    const e = after.entries.find((x) => x.key === 'JWT_SECRET')!;
+    assert.strictEqual(e.encodedAs, 'base64');
+    assert.ok(e.value !== v && /^[A-Za-z0-9+/]{43}=$/.test(e.value), 'decoded value is a fresh base64 secret');
+  });
+});
+
 describe('rotation: cadence rules', () => {
   const journal = '# log\n\n## 2026-01-01\n\n### A2.5 — JWT_SECRET rotation [done 2026-01-01]\n\n### POSTGRES_PASSWORD rotation [done 2026-01-01]\n';
 

@@ -279,21 +279,22 @@ class FileView {
     return { start, end: r.end, newText: this.beforeHash(r.end, newText) };
   }
 
-  /** Inserts whole lines after the line the entry ends on. */
-  insertAfter(e: EnvEntry, lines: string[]): TextEdit {
+  /** Inserts whole lines (`KEY=raw`, from `newLine`) after the line the entry ends on. */
+  insertAfter(e: EnvEntry, lines: { key: string; text: string }[]): TextEdit {
     if (this.source.format !== 'dotenv' && this.source.format !== 'properties') {
-      refuse(`adding ${lines.map((l) => l.split('=')[0].trim()).join(', ')} to a ${this.source.format} file is not supported; add the slot by hand, then rotate`, 'unsupported');
+      refuse(`adding ${lines.map((l) => l.key).join(', ')} to a ${this.source.format} file is not supported; add it by hand next to ${e.key}, then rotate`, 'unsupported');
     }
     const { lastLine } = this.span(e);
     if (lastLine + 1 < this.lines.lineCount) {
-      return { start: this.lines.lineStart(lastLine + 1), end: this.lines.lineStart(lastLine + 1), newText: lines.map((l) => l + this.eol).join('') };
+      return { start: this.lines.lineStart(lastLine + 1), end: this.lines.lineStart(lastLine + 1), newText: lines.map((l) => l.text + this.eol).join('') };
     }
     const at = this.text.length;
-    return { start: at, end: at, newText: lines.map((l) => this.eol + l).join('') };
+    return { start: at, end: at, newText: lines.map((l) => this.eol + l.text).join('') };
   }
 
-  newLine(e: EnvEntry, key: string, raw: string): string {
-    return `${this.linePrefix(e)}${key}${this.source.format === 'properties' ? '=' : '='}${raw}`;
+  /** A line assigning `raw` (literal text, quotes included) to `key`, written like `e`'s line. */
+  newLine(e: EnvEntry, key: string, raw: string): { key: string; text: string } {
+    return { key, text: `${this.linePrefix(e)}${key}=${raw}` };
   }
 
   /** Edits removing the given entries' lines with their line breaks; nothing else moves. */
@@ -508,7 +509,7 @@ function freshValue(ctx: RotateCtx, old: string, avoid: string[]): Fresh {
 /** YAML reads a plain scalar such as `123e4567` as a number; such (astronomically rare) draws are redrawn. */
 function looksNonString(format: ParsedSource['format'], value: string): boolean {
   if (format !== 'yaml' && format !== 'compose') return false;
-  return /^[-+]?(\.\d+|\d+(\.\d*)?)([eE][-+]?\d+)?$|^0x[0-9a-f]+$|^0o[0-7]+$/i.test(value);
+  return /^[-+]?(\.\d+|\d[\d_]*(\.\d*)?)([eE][-+]?\d+)?$|^0x[0-9a-f_]+$|^0o[0-7_]+$|^0b[01_]+$/i.test(value);
 }
 
 function finishRotation(
@@ -569,7 +570,8 @@ function rotatePrevious(ctx: RotateCtx): RotationPlan {
   const lowerExisting = PREVIOUS_SUFFIXES.map((s) => base + s.toLowerCase()).filter((k) => view.has(k) && !existing.includes(k));
   existing.push(...lowerExisting);
   if (existing.length > 1) ctx.warnings.push(`${base} has several previous slots (${existing.join(', ')}); ${existing[0]} receives the old value`);
-  const slotKey = existing[0] ?? base + preferredPreviousSuffix(ctx.input.workspaceKeys ?? view.keys());
+  const suffix = preferredPreviousSuffix(ctx.input.workspaceKeys ?? view.keys());
+  const slotKey = existing[0] ?? base + (base === base.toLowerCase() ? suffix.toLowerCase() : suffix);
   const edits: TextEdit[] = [];
   let avoid: string[] = [];
   const inserted: string[] = [];
