@@ -12,6 +12,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // jsonc-parser's "main" is a UMD build with dynamic requires esbuild cannot follow; use its ES module.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([

@@ -52,6 +52,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 export { checkUsage };
 
 if (require.main === module || process.argv[1]?.endsWith('secret-hygiene.js') || process.argv[1]?.endsWith('cli.js')) {
+  // `secret-hygiene check | head` closes stdout early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   const io: CliIO = {
     cwd: process.cwd(),
     stdout: (t) => process.stdout.write(t),
