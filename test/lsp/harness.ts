@@ -101,6 +101,7 @@ export class TestClient {
   readonly docs = new Map<string, { version: number; text: string; languageId: string }>();
   private waiters: Waiter[] = [];
   private exitWaiters: ((code: number | null) => void)[] = [];
+  private lensRefreshWaiters: (() => void)[] = [];
   exitCode: number | null | undefined;
   init!: InitializeResult;
 
@@ -176,7 +177,12 @@ export class TestClient {
     });
     conn.onRequest('client/unregisterCapability', () => null);
     conn.onRequest('window/workDoneProgress/create', () => null);
-    conn.onRequest('workspace/codeLens/refresh', () => null);
+    conn.onRequest('workspace/codeLens/refresh', () => {
+      const waiters = this.lensRefreshWaiters;
+      this.lensRefreshWaiters = [];
+      for (const w of waiters) w();
+      return null;
+    });
     conn.onRequest('workspace/applyEdit', (p: { edit: WorkspaceEdit }) => {
       this.wire.push('applyEdit');
       this.applied.push(p.edit);
@@ -215,6 +221,23 @@ export class TestClient {
       };
       this.waiters.push(waiter);
     });
+  }
+
+  /** Resolves when the server next asks the client to refresh code lenses (it does after applying settings). */
+  nextCodeLensRefresh(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('timed out waiting for workspace/codeLens/refresh')), EVENT_TIMEOUT_MS);
+      this.lensRefreshWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves with the next diagnostics published for `uri` (not the current ones). */
+  nextDiagnostics(uri: string): Promise<Diagnostic[]> {
+    const seen = this.diagnostics.get(uri);
+    return this.waitForDiagnostics(uri, (_d, p) => p !== seen, 'the next diagnostics');
   }
 
   /** Waits for the diagnostics of a document version (the server echoes the version it analyzed). */

@@ -222,7 +222,7 @@ function serverOnlyName(key: string): string | undefined {
 
 async function renameAction(server: SecretHygieneServer, view: FileView, f: Finding, diag: Diagnostic): Promise<CodeAction | undefined> {
   if (!f.key) return undefined;
-  const newName = serverOnlyName(f.key);
+  const newName = typeof f.data?.serverKey === 'string' && /^[A-Za-z_][\w.-]*$/.test(f.data.serverKey) ? f.data.serverKey : serverOnlyName(f.key);
   if (!newName) return undefined;
   const rule = ruleById(f.ruleId)!;
   const docs = (title: string): CodeAction => ({

@@ -33,6 +33,8 @@ export class FolderState {
   ready: Promise<void> = Promise.resolve();
   /** The document version each open file was last analyzed at (published with its diagnostics). */
   analyzedVersions = new Map<string, number>();
+  /** File modes from the last disk read (env-file-permissions), so keystrokes need no stat. */
+  modes = new Map<string, number | undefined>();
   /** Paths changed while indexing. */
   dirty = new Set<string>();
   /** Bumped on every (re-)index, so a superseded index stops. */

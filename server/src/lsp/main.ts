@@ -178,6 +178,8 @@ export class SecretHygieneServer {
   }
 
   private async initialized(): Promise<void> {
+    // Index first: requests may arrive while the registrations below are on their way.
+    for (const folder of this.folders.values()) this.startIndex(folder);
     if (this.features.workspaceFolders) {
       this.connection.workspace.onDidChangeWorkspaceFolders(
         guard(this.log, 'didChangeWorkspaceFolders', undefined, async (e) => {
@@ -201,7 +203,6 @@ export class SecretHygieneServer {
     } else {
       this.log.info('The client cannot watch files for the server: changes on disk are picked up when files are opened or saved.');
     }
-    for (const folder of this.folders.values()) this.startIndex(folder);
   }
 
   private addFolder(f: WorkspaceFolder, index = true): void {
@@ -377,6 +378,7 @@ export class SecretHygieneServer {
         batch.forEach((rel, k) => {
           const doc = this.documentOf(folder, rel);
           const r = read[k];
+          folder.modes.set(rel, r.mode);
           if (doc) {
             folder.analyzedVersions.set(rel, doc.version);
             analyzer.setFile({ path: rel, text: doc.getText(), meta: { mode: r.mode, posix } });
@@ -390,6 +392,7 @@ export class SecretHygieneServer {
         const r = this.resolve(doc.uri);
         if (!r || r.folder !== folder || analyzer.has(r.rel) || !this.wants(folder, r.rel, doc)) continue;
         const mode = await statMode(folder.abs(r.rel));
+        folder.modes.set(r.rel, mode);
         folder.analyzedVersions.set(r.rel, doc.version);
         analyzer.setFile({ path: r.rel, text: doc.getText(), meta: { mode, posix } });
       }
@@ -437,6 +440,7 @@ export class SecretHygieneServer {
     const posix = process.platform !== 'win32';
     if (doc && this.wants(folder, rel, doc)) {
       const mode = await statMode(folder.abs(rel));
+      folder.modes.set(rel, mode);
       folder.analyzedVersions.set(rel, doc.version);
       for (const p of folder.analyzer.setFile({ path: rel, text: doc.getText(), meta: { mode, posix } })) affected.add(p);
       return affected;
@@ -452,6 +456,7 @@ export class SecretHygieneServer {
       affected.add(rel);
       return affected;
     }
+    folder.modes.set(rel, r.mode);
     for (const p of folder.analyzer.setFile({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } })) affected.add(p);
     return affected;
   }
@@ -475,19 +480,24 @@ export class SecretHygieneServer {
     const { folder, rel } = r;
     await folder.ready.catch(() => undefined);
     if (!this.wants(folder, rel, doc)) return;
+    if (!folder.modes.has(rel)) folder.modes.set(rel, await statMode(abs));
+    this.ensureCurrent(folder, rel);
+  }
+
+  /**
+   * Brings an open document's analysis up to its current version, synchronously. Requests call it
+   * too, so a plan never works on text older than the version the client sent.
+   */
+  ensureCurrent(folder: FolderState, rel: string): void {
+    const doc = this.documentOf(folder, rel);
+    if (!doc || !this.wants(folder, rel, doc)) return;
     if (folder.indexing) {
       folder.dirty.add(rel);
       return;
     }
-    const mode = await statMode(abs);
-    if (folder.indexing) {
-      folder.dirty.add(rel);
-      return;
-    }
-    const current = this.documents.get(doc.uri);
-    if (!current) return;
-    folder.analyzedVersions.set(rel, current.version);
-    const affected = folder.analyzer.setFile({ path: rel, text: current.getText(), meta: { mode, posix: process.platform !== 'win32' } });
+    if (folder.analyzedVersions.get(rel) === doc.version && folder.analyzer.has(rel)) return;
+    folder.analyzedVersions.set(rel, doc.version);
+    const affected = folder.analyzer.setFile({ path: rel, text: doc.getText(), meta: { mode: folder.modes.get(rel), posix: process.platform !== 'win32' } });
     this.schedulePublish(folder, affected);
   }
 
@@ -498,6 +508,7 @@ export class SecretHygieneServer {
     this.openUris.delete(abs);
     if (!r) return;
     const { folder, rel } = r;
+    folder.analyzedVersions.delete(rel);
     await folder.ready.catch(() => undefined);
     if (folder.loose) {
       const affected = folder.analyzer.removeFile(rel);

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { isExampleFile } from '../core/classify';
 import { cadenceDays } from '../core/config';
 import { generateSecret, stableFingerprint } from '../core/generate';
-import { insertJournalEntry, isoDate, renderJournalEntry, templateProblems } from '../core/journal';
+import { insertJournalEntry, isoDate, journalHeading, renderJournalEntry, templateProblems } from '../core/journal';
 import { defaultSlotScheme, planCompletion, planRotation } from '../core/rotation';
 import { preferredPreviousSuffix } from '../core/slots';
 import { LineIndex } from '../core/text';
@@ -250,7 +250,7 @@ export async function handleJournalEntry(server: SecretHygieneServer, p: Journal
   const edit = workspaceEdit(server.features, [
     { uri, version: doc ? doc.version : null, edits: toLspEdits(oldLines, [ins.edit]), create: onDisk === undefined },
   ]);
-  const headingAt = ins.edit.start + Math.max(0, ins.edit.newText.indexOf('### '));
+  const headingAt = ins.edit.start + Math.max(0, ins.edit.newText.indexOf('### ' + journalHeading({ step: p.step, key: p.key, date })));
   const newLines = new LineIndex(ins.text);
   const pos = newLines.positionAt(headingAt);
   return { ok: true, edit, journalUri: uri, range: { start: pos, end: { line: pos.line, character: newLines.lineText(pos.line).length } } };

@@ -22,6 +22,7 @@ export async function viewOf(server: SecretHygieneServer, uri: string): Promise<
   const r = server.resolve(uri);
   if (!r) return undefined;
   await r.folder.ready;
+  server.ensureCurrent(r.folder, r.rel);
   const source = r.folder.analyzer.source(r.rel);
   const lines = r.folder.analyzer.lines(r.rel);
   if (!source || !lines) return undefined;
