@@ -59,6 +59,27 @@ export function maskSpans(text: string, fileName: string, scope: MaskScope = 'se
       }
     }
   }
+  // Lines dotenv does not read (too long, a space in the key...) still show text after "=":
+  // hide it, since nobody can tell whether it is a secret.
+  for (const p of source.problems) {
+    // `KEY=abc#def`: dotenv reads "abc", but "#def" is most likely the rest of the secret.
+    if ((p.kind === 'hash-in-value' || p.kind === 'text-after-quote') && p.end > p.start) {
+      spans.push({ start: p.start, end: p.end });
+      continue;
+    }
+    if (p.kind !== 'line-too-long' && p.kind !== 'skipped-line') continue;
+    const lineStart = text.lastIndexOf('\n', p.start - 1) + 1;
+    let lineEnd = text.indexOf('\n', p.start);
+    if (lineEnd === -1) lineEnd = text.length;
+    if (text[lineEnd - 1] === '\r') lineEnd--;
+    const line = text.slice(lineStart, lineEnd);
+    if (/^\s*#/.test(line)) continue;
+    const sep = line.search(/[=:]/);
+    if (sep === -1) continue;
+    let start = lineStart + sep + 1;
+    while (start < lineEnd && (text[start] === ' ' || text[start] === '\t')) start++;
+    if (start < lineEnd) spans.push({ start, end: lineEnd });
+  }
   return spans.sort((a, b) => a.start - b.start);
 }
 

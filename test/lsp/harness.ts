@@ -5,17 +5,19 @@
  * `workspace/applyEdit`, `window/showDocument`, `window/showMessageRequest`) and records every
  * notification, so tests wait for events (promises resolved by a notification) instead of sleeping.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { ClientCapabilities, InitializeResult, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import type { Diagnostic, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { LineIndex, applyEdits } from '../../server/src/core/text';
 
 export const SERVER_JS = join(__dirname, '..', '..', '..', 'dist', 'server', 'server.js');
+/** The standalone entry other editors run (`secret-hygiene-language-server --stdio`). */
+export const SERVER_BIN = join(__dirname, '..', '..', '..', 'bin', 'secret-hygiene-language-server.js');
 
 /** How long a test waits for an event before failing (a safety net, never an assertion on speed). */
 export const EVENT_TIMEOUT_MS = Number(process.env.LSP_EVENT_TIMEOUT_MS ?? 15_000);
@@ -57,6 +59,9 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** Answer to `window/showMessageRequest` (title of the action to pick). */
   messageChoice?: (message: string, actions: string[]) => string | undefined;
+  /** The script to run (default: the bundled server) and its transport. */
+  entry?: string;
+  transport?: 'stdio' | 'node-ipc';
 }
 
 export const FULL_CAPABILITIES: ClientCapabilities = {
@@ -114,8 +119,17 @@ export class TestClient {
   }
 
   static async start(options: StartOptions): Promise<TestClient> {
-    const proc = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    const entry = options.entry ?? SERVER_JS;
+    let proc: ChildProcess;
+    let conn: MessageConnection;
+    if (options.transport === 'node-ipc') {
+      // What VS Code does: fork with an IPC channel and --node-ipc.
+      proc = fork(entry, ['--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+      conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
+    } else {
+      proc = spawn(process.execPath, [entry, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+    }
     const client = new TestClient(proc, conn, options);
     client.wireUp();
     conn.listen();

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readFileSync, statSync, unlinkSync, writeFileSyn
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-types';
 import {
+  SERVER_BIN,
   SERVER_JS,
   TestClient,
   applyWorkspaceEdit,
@@ -379,6 +380,23 @@ describe('language server (bundled, over stdio)', function () {
       assert.ok(client.init.capabilities.codeActionProvider);
       const code = await client.shutdown();
       assert.equal(code, 0);
+      removeWorkspace(root);
+    });
+
+    it('the standalone entry (bin/secret-hygiene-language-server.js --stdio) serves other editors', async function () {
+      const root = makeWorkspace({ '.env': 'BROKEN LINE\n' });
+      const client = await TestClient.start({ folders: [{ path: root }], entry: SERVER_BIN });
+      await client.waitForDiagnostics(fileUri(join(root, '.env')), has('parse-error'));
+      assert.equal(await client.shutdown(), 0);
+      assert.deepEqual(client.protocolErrors, []);
+      removeWorkspace(root);
+    });
+
+    it('speaks node-ipc when forked the way VS Code starts it', async function () {
+      const root = makeWorkspace({ '.env': 'BROKEN LINE\n' });
+      const client = await TestClient.start({ folders: [{ path: root }], transport: 'node-ipc' });
+      await client.waitForDiagnostics(fileUri(join(root, '.env')), has('parse-error'));
+      assert.equal(await client.shutdown(), 0);
       removeWorkspace(root);
     });
 
