@@ -42,7 +42,10 @@ export class MaskController implements vscode.Disposable {
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SETTINGS_SECTION}.mask`)) this.applyAll();
+        if (!e.affectsConfiguration(`${SETTINGS_SECTION}.mask`)) return;
+        // An explicit settings change wins over the window's toggle.
+        this.override = undefined;
+        this.applyAll();
       }),
     );
     for (const doc of vscode.workspace.textDocuments) this.prepare(doc);

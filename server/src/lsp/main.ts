@@ -106,7 +106,14 @@ export class SecretHygieneServer {
     c.onDidChangeWatchedFiles(guard(this.log, 'didChangeWatchedFiles', undefined, (p) => this.watchedFilesChanged(p.changes)));
     c.onHover(guard(this.log, 'hover', null, (p) => hover(this, p)));
     c.onCodeAction(guard(this.log, 'codeAction', [], (p) => codeActions(this, p)));
-    c.onCodeActionResolve(guard(this.log, 'codeAction/resolve', undefined as never, async (a) => (await resolveCodeAction(this, a)) ?? a));
+    c.onCodeActionResolve(async (a) => {
+      try {
+        return (await resolveCodeAction(this, a)) ?? a;
+      } catch (e) {
+        this.log.error(`codeAction/resolve failed: ${describeError(e)}`);
+        return a;
+      }
+    });
     c.onCodeLens(guard(this.log, 'codeLens', [], (p) => codeLenses(this, p)));
     c.onExecuteCommand(guard(this.log, 'executeCommand', null, (p) => executeCommand(this, p)));
     this.onRequest(RotationTargetsRequest, { targets: [] }, (p) => handleRotationTargets(this, p));
