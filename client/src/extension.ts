@@ -48,6 +48,7 @@ async function start(context: vscode.ExtensionContext, output: vscode.LogOutputC
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'dotenv' }, ...patterns.map((pattern) => ({ scheme: 'file', pattern }))],
     outputChannel: output,
+    traceOutputChannel: withheldPayloads(output),
     initializationOptions,
     diagnosticCollectionName: 'secret-hygiene',
   };
@@ -108,6 +109,27 @@ async function start(context: vscode.ExtensionContext, output: vscode.LogOutputC
   );
   await lc.start();
   context.subscriptions.push(lc);
+}
+
+/**
+ * The channel protocol traces go to: message names only. A verbose trace would print the
+ * parameters of every message, and `textDocument/didOpen` carries the whole .env file.
+ */
+function withheldPayloads(channel: vscode.LogOutputChannel): vscode.LogOutputChannel {
+  return new Proxy(channel, {
+    get(target, prop) {
+      if (prop === 'trace') {
+        return (message: string) => {
+          const text = String(message);
+          if (/^\s*[{[]/.test(text)) return target.trace('[trace entry withheld: protocol payloads can hold secret values]');
+          const first = text.split(/\r?\n/)[0];
+          target.trace(first === text ? text : `${first} [payload withheld]`);
+        };
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 export async function deactivate(): Promise<void> {

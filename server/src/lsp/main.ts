@@ -199,7 +199,7 @@ export class SecretHygieneServer {
       await this.connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     }
     if (this.features.watchedFilesDynamic) {
-      const globs = [...ENV_GLOBS, ...CONFIG_GLOBS, '**/.gitignore', ...CONFIG_FILE_NAMES.map((n) => `**/${n}`), '**/*.md'];
+      const globs = [...ENV_GLOBS, ...CONFIG_GLOBS, '**/.gitignore', ...CONFIG_FILE_NAMES.map((n) => `**/${n}`), '**/*.{md,markdown,txt}'];
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
           ...globs.map((globPattern) => ({ globPattern, kind: WatchKind.Change })),

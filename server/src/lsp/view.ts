@@ -1,4 +1,5 @@
 import type { Position } from 'vscode-languageserver';
+import { isExampleFile } from '../core/classify';
 import type { SecretValue } from '../core/rule';
 import type { SlotFamily } from '../core/slots';
 import { LineIndex, dominantEol } from '../core/text';
@@ -76,7 +77,8 @@ export function daysSince(date: string, now: Date): number | undefined {
 
 /** Is this entry the current value of a secret that can be rotated (not a previous slot)? */
 export function isRotatable(view: FileView, entry: EnvEntry): boolean {
-  if (entry.readOnly) return false;
+  // Example files are shared with every installer: they document keys, they are not rotated.
+  if (entry.readOnly || isExampleFile(view.rel)) return false;
   const secret = secretOf(view, entry);
   const klass = secret?.klass ?? view.folder.analyzer.classify(entry.key);
   if (!klass?.secret || klass.origin !== 'self-chosen') return false;
