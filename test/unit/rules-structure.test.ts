@@ -468,6 +468,29 @@ describe('rules-structure: missing-previous-slot', () => {
   });
 });
 
+describe('rules-structure: incremental updates of slot information', () => {
+  it('a slot key appearing in another file updates findings that read it (even without a family there)', () => {
+    const a = analyzeFiles({ '.env.staging': `JWT_SECRET=${hex('st')}\n`, '.env.production': `PORT=3000\n` });
+    assert.match(of(a, '.env.staging', 'missing-previous-slot')[0].message, /^JWT_SECRET has no previous slot: /);
+    // An orphan JWT_SECRET_OLD (no JWT_SECRET beside it) forms no family, but names the slot.
+    const affected = a.setFile({ path: '.env.production', text: `PORT=3000\nJWT_SECRET_OLD=${hex('old')}\n` });
+    assert.ok(affected.has('.env.staging'));
+    assert.deepEqual(of(a, '.env.staging', 'missing-previous-slot').map((f) => [f.severity, f.data?.suggestedSlot]), [['hint', 'JWT_SECRET_OLD']]);
+  });
+
+  it('editing a file without changing its slots affects only that file and the files sharing its values', () => {
+    const a = analyzeFiles({
+      '.env': `JWT_SECRET=${hex('k1')}\nJWT_SECRET_PREVIOUS=${hex('k2')}\n`,
+      'apps/a/.env': `SESSION_SECRET=${hex('k3')}\n`,
+      'apps/b/.env': `COOKIE_SECRET=${hex('k4')}\n`,
+    });
+    assert.deepEqual([...a.setFile({ path: '.env', text: `# edited\nJWT_SECRET=${hex('k5')}\nJWT_SECRET_PREVIOUS=${hex('k2')}\n` })], ['.env']);
+    assert.deepEqual([...a.setFile({ path: 'apps/a/.env', text: `SESSION_SECRET=${hex('k4')}\n` })].sort(), ['apps/a/.env', 'apps/b/.env']);
+    // Removing the last slot family of the workspace changes every file's severity.
+    assert.deepEqual([...a.setFile({ path: '.env', text: `JWT_SECRET=${hex('k5')}\n` })].sort(), ['.env', 'apps/a/.env', 'apps/b/.env']);
+  });
+});
+
 describe('rules-structure: broken-version-chain', () => {
   const W = 'WALLET_ENCRYPTION_KEY';
   const chain = (lines: string[], path = '.env') => analyzeFiles({ [path]: lines.join('\n') + '\n' });

@@ -56,8 +56,14 @@ export class Analyzer implements WorkspaceView {
   private journalIndex: JournalIndex = EMPTY_JOURNAL;
   private keyCounts = new Map<string, number>();
   private readonly dualKeyCounts = new Map<string, number>();
-  /** Set when a base gained its first or lost its last slot family: every file's findings may change. */
-  private dualKeyChanged = false;
+  /**
+   * Bases of slot families and slot-like keys (`X_PREVIOUS`, `X_V2`, `X_VERSION`...) touched by the
+   * update in progress, with whether they were present before it. When one appears or disappears
+   * across the whole workspace, every file's workspace findings may change (missing-previous-slot
+   * reads `dualKeyBases()` and the slot keys of `allKeys()`); an edit that removes and re-adds the
+   * same ones (most edits) changes nothing.
+   */
+  private readonly presenceBefore = new Map<string, boolean>();
   private readonly strengthCache = new Map<string, Strength>();
 
   constructor(options: AnalyzerOptions = {}) {
@@ -285,13 +291,21 @@ export class Analyzer implements WorkspaceView {
         example: st.example,
       });
     }
-    for (const e of st.source.entries) this.keyCounts.set(e.key, (this.keyCounts.get(e.key) ?? 0) + 1);
+    for (const e of st.source.entries) {
+      const n = this.keyCounts.get(e.key) ?? 0;
+      if (slotBase(e.key)) this.notePresence('key:' + e.key, n > 0);
+      this.keyCounts.set(e.key, n + 1);
+    }
     for (const f of st.families.values()) {
       if (f.scheme === 'immediate') continue;
       const n = this.dualKeyCounts.get(f.base) ?? 0;
-      if (n === 0) this.dualKeyChanged = true;
+      this.notePresence('base:' + f.base, n > 0);
       this.dualKeyCounts.set(f.base, n + 1);
     }
+  }
+
+  private notePresence(id: string, present: boolean): void {
+    if (!this.presenceBefore.has(id)) this.presenceBefore.set(id, present);
   }
 
   private unindex(st: FileState, affected: Set<string>): void {
@@ -304,23 +318,28 @@ export class Analyzer implements WorkspaceView {
       else this.index.set(s.hash, kept);
     }
     for (const e of st.source.entries) {
+      if (slotBase(e.key)) this.notePresence('key:' + e.key, this.keyCounts.has(e.key));
       const n = (this.keyCounts.get(e.key) ?? 1) - 1;
       if (n <= 0) this.keyCounts.delete(e.key);
       else this.keyCounts.set(e.key, n);
     }
     for (const f of st.families.values()) {
       if (f.scheme === 'immediate') continue;
+      this.notePresence('base:' + f.base, this.dualKeyCounts.has(f.base));
       const n = (this.dualKeyCounts.get(f.base) ?? 1) - 1;
-      if (n <= 0) {
-        this.dualKeyCounts.delete(f.base);
-        this.dualKeyChanged = true;
-      } else this.dualKeyCounts.set(f.base, n);
+      if (n <= 0) this.dualKeyCounts.delete(f.base);
+      else this.dualKeyCounts.set(f.base, n);
     }
   }
 
   private finishUpdate(affected: Set<string>): Set<string> {
-    if (this.dualKeyChanged) {
-      this.dualKeyChanged = false;
+    let slotsChanged = false;
+    for (const [id, before] of this.presenceBefore) {
+      const now = id.startsWith('base:') ? this.dualKeyCounts.has(id.slice(5)) : this.keyCounts.has(id.slice(4));
+      if (now !== before) slotsChanged = true;
+    }
+    this.presenceBefore.clear();
+    if (slotsChanged) {
       for (const st of this.files.values()) st.workspaceFindings = undefined;
       return new Set(this.files.keys());
     }

@@ -36,6 +36,17 @@ export const missingPreviousSlotRule: Rule = {
     const withValue = new Set(ctx.secrets.filter((s) => !s.fromUrl).map((s) => s.key));
     const dual = ctx.workspace.dualKeyBases();
     const allKeys = ctx.workspace.allKeys();
+    // Computed lazily, once per check: the workspace can hold many thousands of keys.
+    let slotIndex: Map<string, string[]> | undefined;
+    let suffix: string | undefined;
+    let fileScheme: string | undefined;
+    const project = {
+      slotsOf: (base: string): string[] => (slotIndex ??= indexSlots(allKeys)).get(base) ?? [],
+      suffix: (): string => (suffix ??= preferredPreviousSuffix(allKeys)),
+      hasKey: (k: string): boolean => allKeys.has(k),
+      fileScheme: (): string => (fileScheme ??= dominantScheme(ctx)),
+    };
+    const members = familyMembers(ctx);
     const done = new Set<string>();
     for (const e of ctx.source.entries) {
       const key = e.key;
@@ -47,13 +58,13 @@ export const missingPreviousSlotRule: Rule = {
       if (!klass?.secret || klass.browserPrefix || !isRotatableSigningKey(key, klass)) continue;
       // A real file's empty JWT_SECRET is "missing" (weak-secret); examples document keys without values.
       if (!ctx.isExample && !withValue.has(key)) continue;
-      if (inAnyFamily(ctx, key) || slotBase(key) !== undefined) continue;
+      if (members.has(key) || slotBase(key) !== undefined) continue;
       if (/^(NEXT)?AUTH_SECRET$/i.test(key)) continue;
 
-      const elsewhere = slotsOfBase(key, allKeys);
+      const elsewhere = project.slotsOf(key);
       const ownElsewhere = elsewhere.length > 0 || dual.has(key);
       const others = [...dual].filter((b) => b !== key).sort();
-      const suggestion = suggestSlot(ctx, key, elsewhere, allKeys);
+      const suggestion = suggestSlot(ctx, key, elsewhere, project);
       let severity: Severity;
       let message: string;
       if (ctx.isExample) {
@@ -106,36 +117,58 @@ function explicitlySigning(key: string): boolean {
   return keyWords(key).some((w) => SIGNING_WORDS.has(w));
 }
 
-function inAnyFamily(ctx: FileContext, key: string): boolean {
+/** The scheme most of this file's families use: versioned wins only when it is the majority. */
+function dominantScheme(ctx: FileContext): string {
+  let versioned = 0;
+  let previous = 0;
   for (const f of ctx.families.values()) {
-    if (f.base === key || f.current === key || f.previous.includes(key) || f.versionKey === key) return true;
+    if (f.scheme === 'versioned') versioned++;
+    else if (f.scheme === 'previous') previous++;
   }
-  return false;
+  return versioned > 0 && versioned > previous ? 'versioned' : 'previous';
 }
 
-/** Slot keys of this base anywhere in the workspace (`JWT_SECRET_OLD` in `.env.production`). */
-function slotsOfBase(base: string, allKeys: ReadonlySet<string>): string[] {
-  const out: string[] = [];
+/** Every key of this file's slot families (also those the config declares `immediate`). */
+function familyMembers(ctx: FileContext): Set<string> {
+  const out = new Set<string>();
+  for (const f of ctx.families.values()) {
+    out.add(f.base);
+    out.add(f.current);
+    for (const k of f.previous) out.add(k);
+    if (f.versionKey) out.add(f.versionKey);
+  }
+  return out;
+}
+
+/** Slot keys by base, anywhere in the workspace (`JWT_SECRET_OLD` in `.env.production`). */
+function indexSlots(allKeys: ReadonlySet<string>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const k of allKeys) {
     const s = slotBase(k);
-    if (s && s.base === base && (s.kind === 'previous' || s.kind === 'version')) out.push(k);
+    if (!s || (s.kind !== 'previous' && s.kind !== 'version')) continue;
+    let list = out.get(s.base);
+    if (!list) out.set(s.base, (list = []));
+    list.push(k);
   }
-  return out.sort();
+  for (const list of out.values()) list.sort();
+  return out;
 }
 
 /**
  * The slot to add: the one this key already has elsewhere; else the scheme this file's other
  * families use (versioned: `X_V1` with `X_VERSION=2`); else the workspace's previous-slot suffix.
  */
-function suggestSlot(ctx: FileContext, key: string, elsewhere: string[], allKeys: ReadonlySet<string>): { slot: string; scheme: string } {
+function suggestSlot(
+  ctx: FileContext,
+  key: string,
+  elsewhere: string[],
+  project: { suffix(): string; hasKey(k: string): boolean; fileScheme(): string },
+): { slot: string; scheme: string } {
   const prev = elsewhere.find((k) => slotBase(k)?.kind === 'previous');
   if (prev) return { slot: prev, scheme: 'previous' };
   const versions = elsewhere.filter((k) => slotBase(k)?.kind === 'version').sort((a, b) => (slotBase(b)!.n ?? 0) - (slotBase(a)!.n ?? 0));
   if (versions.length > 0) return { slot: versions[0], scheme: 'versioned' };
-  if (allKeys.has(`${key}_VERSION`)) return { slot: `${key}_V1`, scheme: 'versioned' };
-  const schemes = [...ctx.families.values()].map((f) => f.scheme);
-  const versioned = schemes.filter((s) => s === 'versioned').length;
-  const previous = schemes.filter((s) => s === 'previous').length;
-  if (versioned > 0 && versioned > previous) return { slot: `${key}_V1`, scheme: 'versioned' };
-  return { slot: key + preferredPreviousSuffix(allKeys), scheme: 'previous' };
+  if (project.hasKey(`${key}_VERSION`)) return { slot: `${key}_V1`, scheme: 'versioned' };
+  if (project.fileScheme() === 'versioned') return { slot: `${key}_V1`, scheme: 'versioned' };
+  return { slot: key + project.suffix(), scheme: 'previous' };
 }

@@ -40,22 +40,26 @@ export const reusedSecretRule: Rule = {
     scope: 'workspace',
   },
   check(ctx) {
-    const ws = ctx.workspace;
+    const ws = new Lookup(ctx.workspace);
     for (const s of ctx.secrets) {
-      const occurrences = ws.occurrences(s.hash);
+      const occurrences = ctx.workspace.occurrences(s.hash);
       if (occurrences.length < 2) continue;
       const self = occurrences.find((o) => o.path === ctx.source.path && o.start === s.start);
       if (!self) continue;
       const guessable = !ctx.strength(s.value).randomLooking;
       const hits: Hit[] = [];
+      // A value pasted into thousands of places (a shared placeholder) is reported from the first
+      // MAX_EXAMINED others; the finding then says "and more" instead of counting every one.
+      let examined = 0;
       for (const o of occurrences) {
         if (o === self || (o.path === self.path && o.start === self.start)) continue;
+        if (++examined > MAX_EXAMINED) break;
         const kind = relation(self, o, ws, guessable);
         if (kind) hits.push({ o, kind });
       }
       if (hits.length === 0) continue;
-      hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.o.path.localeCompare(b.o.path) || a.o.start - b.o.start);
-      report(ctx, self, hits, guessable);
+      hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
+      report(ctx, self, hits, guessable, examined > MAX_EXAMINED);
     }
   },
 };
@@ -68,13 +72,14 @@ interface Hit {
 const KIND_ORDER: Record<Kind, number> = { example: 0, environments: 1, purposes: 2 };
 const MAX_NAMED = 3;
 const MAX_RELATED = 20;
+const MAX_EXAMINED = 200;
 
-function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: boolean): void {
+function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: boolean, truncated: boolean): void {
   const kind = hits[0].kind;
   const same = hits.filter((h) => h.kind === kind);
   const named = same.slice(0, MAX_NAMED).map((h) => where(h.o, self.path));
   const more = hits.length - named.length;
-  const list = joinList(named) + (more > 0 ? ` (and ${more} more)` : '');
+  const list = joinList(named) + (truncated ? ' (and many more)' : more > 0 ? ` (and ${more} more)` : '');
   const me = label(self);
   let message: string;
   if (kind === 'example') {
@@ -99,9 +104,14 @@ function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: bool
     if (!lines) continue;
     related.push({ path: h.o.path, range: lines.range(h.o.start, h.o.end), message: `${label(h.o)} in ${h.o.path}: same value (${KIND_LABEL[h.kind]})` });
   }
-  const keys = [...new Set([self.key, ...hits.map((h) => h.o.key)])].sort();
-  const files = [...new Set([self.path, ...hits.map((h) => h.o.path)])].sort();
-  ctx.report({ start: self.start, end: self.end, key: self.key, message, related, data: { keys, files, kind, guessable } });
+  // data names the places the related locations show (a quick fix needs no more); `truncated` says
+  // when there are others.
+  const shown = hits.slice(0, MAX_RELATED);
+  const keys = [...new Set([self.key, ...shown.map((h) => h.o.key)])].sort();
+  const files = [...new Set([self.path, ...shown.map((h) => h.o.path)])].sort();
+  const data: Record<string, string | boolean | string[]> = { keys, files, kind, guessable };
+  if (truncated || hits.length > shown.length) data.truncated = true;
+  ctx.report({ start: self.start, end: self.end, key: self.key, message, related, data });
 }
 
 const KIND_LABEL: Record<Kind, string> = { example: 'example file', environments: 'another environment', purposes: 'another purpose' };
@@ -120,7 +130,7 @@ function joinList(items: string[]): string {
 }
 
 /** Why two places holding one value are reuse, or undefined when they are one secret. */
-function relation(a: Occurrence, b: Occurrence, ws: WorkspaceView, guessable: boolean): Kind | undefined {
+function relation(a: Occurrence, b: Occurrence, ws: Lookup, guessable: boolean): Kind | undefined {
   if (a.example && b.example) return undefined;
   // `your-stripe-key-here` in two places is not a credential that works anywhere.
   if (guessable && (a.klass.origin === 'third-party' || b.klass.origin === 'third-party') && !a.fromUrl && !b.fromUrl) return undefined;
@@ -133,22 +143,29 @@ function relation(a: Occurrence, b: Occurrence, ws: WorkspaceView, guessable: bo
 }
 
 /** A compose file that lists the other file under `env_file:` runs with its values. */
-function composeLoads(compose: Occurrence, other: Occurrence, ws: WorkspaceView): boolean {
+function composeLoads(compose: Occurrence, other: Occurrence, ws: Lookup): boolean {
   return compose.format === 'compose' && (ws.source(compose.path)?.envFiles ?? []).includes(other.path);
 }
 
+const canonicalCache = new Map<string, string>();
+
 /** `jwt.secret-key` and `JWT_SECRET_KEY` are one key; slots name their base; Auth.js aliases. */
 export function canonicalKey(key: string): string {
-  let k = keyWords(key).join('_');
+  let k = canonicalCache.get(key);
+  if (k !== undefined) return k;
+  k = keyWords(key).join('_');
   const s = slotBase(k);
   if (s && s.kind !== 'versionKey') k = s.base;
-  return KEY_ALIASES[k] ?? k;
+  k = KEY_ALIASES[k] ?? k;
+  if (canonicalCache.size > 10_000) canonicalCache.clear();
+  canonicalCache.set(key, k);
+  return k;
 }
 
 /** Names one framework reads as the same setting. */
 const KEY_ALIASES: Record<string, string> = { NEXTAUTH_SECRET: 'AUTH_SECRET' };
 
-function oneSecret(a: Occurrence, b: Occurrence, ws: WorkspaceView): boolean {
+function oneSecret(a: Occurrence, b: Occurrence, ws: Lookup): boolean {
   const ka = canonicalKey(a.key);
   const kb = canonicalKey(b.key);
   if (ka === kb) return true;
@@ -160,18 +177,56 @@ function oneSecret(a: Occurrence, b: Occurrence, ws: WorkspaceView): boolean {
 }
 
 /** `${VAR:-default}` in compose: the default stands in for VAR. */
-function interpolationVarOf(o: Occurrence, ws: WorkspaceView): string | undefined {
-  return entryOf(o, ws)?.interpolationVar;
+function interpolationVarOf(o: Occurrence, ws: Lookup): string | undefined {
+  return ws.hasInterpolation(o.path) ? ws.entryOf(o)?.interpolationVar : undefined;
 }
 
-/** The entry an occurrence sits in (the last one, as the last definition wins). */
-function entryOf(o: Occurrence, ws: WorkspaceView): EnvEntry | undefined {
-  const entries = ws.source(o.path)?.entries ?? [];
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i];
-    if (e.key === o.key && e.valueStart <= o.start && o.end <= e.valueEnd) return e;
+/**
+ * The workspace view with what one check needs to look up many times: the entry an occurrence
+ * sits in (binary search over the entries by value offset, built once per file and check).
+ */
+class Lookup {
+  private readonly byPath = new Map<string, { entries: EnvEntry[]; interpolation: boolean }>();
+
+  constructor(private readonly ws: WorkspaceView) {}
+
+  source(path: string) {
+    return this.ws.source(path);
   }
-  return undefined;
+
+  private index(path: string): { entries: EnvEntry[]; interpolation: boolean } {
+    let ix = this.byPath.get(path);
+    if (!ix) {
+      const entries = [...(this.ws.source(path)?.entries ?? [])].sort((a, b) => a.valueStart - b.valueStart);
+      ix = { entries, interpolation: entries.some((e) => e.interpolationVar !== undefined) };
+      this.byPath.set(path, ix);
+    }
+    return ix;
+  }
+
+  hasInterpolation(path: string): boolean {
+    return this.index(path).interpolation;
+  }
+
+  /** The entry whose value holds the occurrence. */
+  entryOf(o: Occurrence): EnvEntry | undefined {
+    const { entries } = this.index(o.path);
+    let lo = 0;
+    let hi = entries.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (entries[mid].valueStart <= o.start) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (let i = found; i >= 0 && i > found - 4; i--) {
+      const e = entries[i];
+      if (e.key === o.key && e.valueStart <= o.start && o.end <= e.valueEnd) return e;
+    }
+    return undefined;
+  }
 }
 
 // ---- passwords and connection URLs ----
@@ -195,7 +250,7 @@ function passwordKeyWords(key: string): Set<string> {
   return new Set(keyWords(key).filter((w) => !PASSWORD_WORDS.has(w)).map(service));
 }
 
-function urlWords(o: Occurrence, ws: WorkspaceView): Set<string> {
+function urlWords(o: Occurrence, ws: Lookup): Set<string> {
   const words = keyWords(o.key).filter((w) => !URL_WORDS.has(w) && !PASSWORD_WORDS.has(w)).map(service);
   const scheme = schemeOf(o, ws);
   if (scheme) words.push(scheme);
@@ -204,8 +259,8 @@ function urlWords(o: Occurrence, ws: WorkspaceView): Set<string> {
 }
 
 /** The service a URL's scheme names: `postgresql://` -> POSTGRES. */
-function schemeOf(o: Occurrence, ws: WorkspaceView): string | undefined {
-  const value = entryOf(o, ws)?.value ?? '';
+function schemeOf(o: Occurrence, ws: Lookup): string | undefined {
+  const value = ws.entryOf(o)?.value ?? '';
   const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
   if (!m) return undefined;
   return service(m[1].toUpperCase().replace(/\+SRV$/, ''));
@@ -221,7 +276,7 @@ function servicesMatch(x: Set<string>, y: Set<string>): boolean {
   return sx.some((w) => sy.some((v) => w === v || (w === 'DB' && DATABASES.has(v)) || (v === 'DB' && DATABASES.has(w))));
 }
 
-function samePassword(a: Occurrence, b: Occurrence, ws: WorkspaceView): boolean {
+function samePassword(a: Occurrence, b: Occurrence, ws: Lookup): boolean {
   if (a.fromUrl && b.fromUrl) {
     // Prisma's DATABASE_URL and DIRECT_URL; Supabase's pooler user is `postgres.<project>`.
     const user = (o: Occurrence) => (o.urlUser ?? '').split('.')[0].toLowerCase();
@@ -262,6 +317,16 @@ function normEnv(name: string): string {
  * `docker-compose.yml`) and for names that say nothing.
  */
 export function environmentOf(path: string): string | undefined {
+  if (envCache.has(path)) return envCache.get(path);
+  const env = environmentOfName(path);
+  if (envCache.size > 10_000) envCache.clear();
+  envCache.set(path, env);
+  return env;
+}
+
+const envCache = new Map<string, string | undefined>();
+
+function environmentOfName(path: string): string | undefined {
   const slash = path.lastIndexOf('/');
   const base = path.slice(slash + 1);
   const dir = path.slice(0, Math.max(0, slash));
