@@ -265,6 +265,24 @@ describe('rules-structure: reused-secret', () => {
     assert.equal(canonicalKey('JWT_SECRET_PREVIOUS'), 'JWT_SECRET');
   });
 
+  it('config formats: a Spring dotted key is the env key; a Kubernetes Secret deploys the same key', () => {
+    const v = hex('spring');
+    const a = analyzeFiles({
+      '.env': `JWT_SECRET_KEY=${v}\n`,
+      'src/main/resources/application.yml': `jwt:\n  secret-key: ${v}\n`,
+      'src/main/resources/application-prod.yml': `jwt:\n  secret-key: ${v}\n`,
+      '.env.development': `JWT_SECRET_KEY=${v}\n`,
+      'k8s/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  JWT_SECRET_KEY: ${Buffer.from(v).toString('base64')}\n`,
+    });
+    assert.equal(a.source('k8s/secret.yaml')!.entries.length, 1);
+    const got = a.paths().sort().flatMap((p) => of(a, p, 'reused-secret').map((f) => `${p} ${f.key} ${f.data?.kind} ${f.related?.map((r) => r.path).join(',')}`));
+    assert.deepEqual(got, [
+      '.env.development JWT_SECRET_KEY environments src/main/resources/application-prod.yml',
+      'src/main/resources/application-prod.yml jwt.secret-key environments .env.development',
+    ]);
+    assertNoValues(a, [v, Buffer.from(v).toString('base64')]);
+  });
+
   describe('with the compose parser', function () {
     before(function () {
       // The compose parser is written in parallel; these run once parseSource returns its entries.
@@ -544,7 +562,7 @@ describe('rules-structure: broken-version-chain', () => {
   it('slots without X_VERSION, and X_VERSION without X', () => {
     const a = chain([`${W}=${hex('n')}`, `${W}_V1=${hex('1')}`]);
     assert.deepEqual(brief(a, '.env', 'broken-version-chain'), [`1:${W}_V1:warning`]);
-    assert.deepEqual(of(a, '.env', 'broken-version-chain')[0].data?.missing, [`${W}_VERSION`]);
+    assert.deepEqual(of(a, '.env', 'broken-version-chain')[0].data, { base: W, missing: [], versionKey: `${W}_VERSION` });
     const b = chain([`${W}_VERSION=2`, `${W}_V1=${hex('1')}`]);
     assert.deepEqual(of(b, '.env', 'broken-version-chain')[0].data, { base: W, missing: [W] });
   });

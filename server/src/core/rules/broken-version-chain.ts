@@ -63,7 +63,8 @@ function checkVersioned(ctx: FileContext, f: SlotFamily, last: Map<string, EnvEn
       key: e.key,
       severity: 'warning',
       message: `${f.base} has versioned slots (${slotKeys.map(([, k]) => k).join(', ')}) but no ${f.base}_VERSION: the version of the current key is implicit (seed 000 defaults it to 1, which ${slotKeys[0][1]} already uses)`,
-      data: { base: f.base, missing: [`${f.base}_VERSION`] },
+      // Not in `missing`: an empty placeholder would be another broken version; the fix is a number.
+      data: { base: f.base, missing: [], versionKey: `${f.base}_VERSION` },
     });
     return;
   }
