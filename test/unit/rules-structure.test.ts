@@ -4,7 +4,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { analyzeFiles, Analyzer } from '../../server/src/core/analyzer';
 import type { FileMeta } from '../../server/src/core/rule';
-import { parseSource } from '../../server/src/core/parse';
 import { canonicalKey, differentEnvironments, environmentOf } from '../../server/src/core/rules/reused-secret';
 import { gitignorePattern } from '../../server/src/core/rules/env-not-ignored';
 import type { Finding } from '../../server/src/core/types';
@@ -58,8 +57,6 @@ function loadWorkspace(dir: string): { files: Record<string, string>; gitignore:
   })(dir);
   return { files, gitignore };
 }
-
-const composeParserReady = parseSource('docker-compose.yml', 'services:\n  a:\n    environment:\n      X: y\n').entries.length > 0;
 
 describe('rules-structure: reused-secret', () => {
   it('JWT_SECRET = NEXTAUTH_SECRET in one file: both get the finding, each pointing at the other (seed 003)', () => {
@@ -283,12 +280,7 @@ describe('rules-structure: reused-secret', () => {
     assertNoValues(a, [v, Buffer.from(v).toString('base64')]);
   });
 
-  describe('with the compose parser', function () {
-    before(function () {
-      // The compose parser is written in parallel; these run once parseSource returns its entries.
-      if (!composeParserReady) this.skip();
-    });
-
+  describe('with compose files', () => {
     it('the same key in .env and in the compose file that loads it is one secret; the URL in compose too', () => {
       const p = pw('compose');
       const j = hex('compose-jwt');
