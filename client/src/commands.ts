@@ -123,6 +123,7 @@ export class CommandFlows {
     const doc = editor.document;
     const params: GenerateParams = { uri: doc.uri.toString(), version: doc.version, position: editor.selection.active, bytes: pick.bytes, encoding: pick.encoding };
     const r = await this.request(GenerateRequest, params);
+    if (!r.ok && r.code !== 'not-read') return this.refuse('Generate secret', r);
     if (!r.ok) {
       // Not a file the server reads (e.g. a .ts file): insert at the cursor here.
       const value = newSecret(pick.bytes ?? 32, pick.encoding ?? 'base64url');

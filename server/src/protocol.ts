@@ -144,6 +144,8 @@ export interface Refused {
   ok: false;
   /** Why, in words a user can act on. Never a value. */
   reason: string;
+  /** `not-read`: the server does not analyze this file (the client may act on its own); `changed`: stale version. */
+  code?: 'not-read' | 'changed';
 }
 
 // ---- rotation targets ----

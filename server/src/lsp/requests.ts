@@ -24,8 +24,8 @@ import type { SecretHygieneServer } from './main';
 import { replacementFor } from './secrets';
 import { entryAt, familyOf, isRotatable, secretOf, viewOf, type FileView } from './view';
 
-function refused(reason: string): Refused {
-  return { ok: false, reason };
+function refused(reason: string, code?: Refused['code']): Refused {
+  return code ? { ok: false, reason, code } : { ok: false, reason };
 }
 
 const NOT_READ = 'Secret Hygiene does not read this file (it is not an env or config file of a workspace folder)';
@@ -33,7 +33,7 @@ const NOT_READ = 'Secret Hygiene does not read this file (it is not an env or co
 /** The client's document version must be the one the server analyzed, or the plan could land on other text. */
 function versionMismatch(view: FileView, version: number | null): Refused | undefined {
   if (version !== null && view.version !== null && version !== view.version) {
-    return refused('The document changed while the edit was being planned; nothing was changed. Try again.');
+    return refused('The document changed while the edit was being planned; nothing was changed. Try again.', 'changed');
   }
   return undefined;
 }
@@ -85,7 +85,7 @@ export async function handleRotationTargets(server: SecretHygieneServer, p: Rota
 
 export async function handlePlanRotation(server: SecretHygieneServer, p: PlanRotationParams): Promise<PlannedRotation | Refused> {
   const view = await freshView(server, p.uri);
-  if (!view) return refused(NOT_READ);
+  if (!view) return refused(NOT_READ, 'not-read');
   const mismatch = versionMismatch(view, p.version);
   if (mismatch) return mismatch;
   if (view.source.unreadable) return refused(`This file cannot be read as text (${view.source.unreadable})`);
@@ -142,7 +142,7 @@ export async function handlePlanRotation(server: SecretHygieneServer, p: PlanRot
 
 export async function handlePlanCompletion(server: SecretHygieneServer, p: PlanCompletionParams): Promise<PlannedCompletion | Refused> {
   const view = await freshView(server, p.uri);
-  if (!view) return refused(NOT_READ);
+  if (!view) return refused(NOT_READ, 'not-read');
   const mismatch = versionMismatch(view, p.version);
   if (mismatch) return mismatch;
   if (view.source.unreadable) return refused(`This file cannot be read as text (${view.source.unreadable})`);
@@ -173,7 +173,7 @@ export async function handlePlanCompletion(server: SecretHygieneServer, p: PlanC
 
 export async function handleGenerate(server: SecretHygieneServer, p: GenerateParams): Promise<GenerateResult | Refused> {
   const view = await viewOf(server, p.uri);
-  if (!view) return refused(NOT_READ);
+  if (!view) return refused(NOT_READ, 'not-read');
   const mismatch = versionMismatch(view, p.version);
   if (mismatch) return mismatch;
   const minBytes = view.folder.config.minBytes;
