@@ -1,0 +1,305 @@
+/**
+ * What the YAML-based parsers (config YAML, docker compose) share: parsing with a nesting guard,
+ * problems without source text, and the exact place and value of a scalar.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import type { Document, Node as YamlNode, Scalar } from 'yaml';
+import type { CommentedEntry, ParseProblem, QuoteStyle } from '../types';
+import { LineIndex } from '../text';
+
+/**
+ * Deeper nesting is refused before the `yaml` package sees the text: its composer recurses per
+ * level and overflows the stack between 500 and 1,000 levels, and a stack overflow while V8
+ * compiles a regular expression ends the whole process instead of throwing. Config files nest
+ * a dozen levels; a hundred leaves room for anything real.
+ */
+export const MAX_YAML_DEPTH = 100;
+
+/**
+ * `*alias` expansions allowed if a document is ever converted to JS (`doc.toJS({ maxAliasCount })`).
+ * The parsers here never do: they walk the syntax tree and read an alias as a reference, so a
+ * "billion laughs" document costs its own size and nothing more.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+export interface YamlParse {
+  docs: Document.Parsed[];
+  problems: ParseProblem[];
+  lines: LineIndex;
+}
+
+/** Parses every document of a YAML stream. Never throws; failures become problems. */
+export function parseYamlStream(text: string): YamlParse {
+  const lines = new LineIndex(text);
+  const problems: ParseProblem[] = [];
+  const deep = firstTooDeepLine(text, MAX_YAML_DEPTH);
+  if (deep !== -1) {
+    problems.push({
+      start: deep,
+      end: lines.lineEnd(lines.positionAt(deep).line),
+      message: `YAML nested deeper than ${MAX_YAML_DEPTH} levels here; the file was not read`,
+      severity: 'error',
+      kind: 'nesting-too-deep',
+    });
+    return { docs: [], problems, lines };
+  }
+  let docs: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+    docs = Array.from(parsed);
+    // An empty stream still carries errors (a stray "]" and nothing else).
+    if (docs.length === 0 && 'errors' in parsed) for (const err of (parsed as { errors: YamlError[] }).errors) problems.push(yamlProblem(text, err));
+  } catch (e) {
+    problems.push({ start: 0, end: 0, message: `The YAML parser failed (${e instanceof Error ? e.name : 'error'}); the file was not read`, severity: 'error', kind: 'syntax-error' });
+    return { docs: [], problems, lines };
+  }
+  for (const doc of docs) for (const err of doc.errors) problems.push(yamlProblem(text, err));
+  return { docs, problems, lines };
+}
+
+interface YamlError {
+  pos: [number, number];
+  code: string;
+  message: string;
+}
+
+/**
+ * The `yaml` package's messages can quote source text (`Invalid escape sequence \q`,
+ * `Block scalar header includes extra characters: ...`); only the part before a colon is kept,
+ * and the code says which error it is.
+ */
+function yamlProblem(text: string, err: YamlError): ParseProblem {
+  const first = String(err.message ?? '').split('\n')[0];
+  const cut = first.indexOf(':');
+  const message =
+    FIXED_MESSAGES[err.code] ?? ((cut > 0 ? first.slice(0, cut) : first).replace(/ at line \d+, column \d+$/, '').trim() || 'invalid YAML');
+  const start = clamp(err.pos?.[0] ?? 0, text.length);
+  const end = Math.max(start, clamp(err.pos?.[1] ?? start, text.length));
+  const duplicate = err.code === 'DUPLICATE_KEY';
+  return {
+    start,
+    end,
+    message: duplicate ? 'Duplicate key in a YAML map: readers keep one of the values or refuse the file' : `YAML: ${message} (${err.code})`,
+    severity: 'error',
+    kind: duplicate ? 'duplicate-key' : 'syntax-error',
+  };
+}
+
+/** Codes whose messages quote the text at fault. */
+const FIXED_MESSAGES: Record<string, string> = {
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted string',
+  BAD_SCALAR_START: 'a plain value cannot start with this character; quote the value',
+  UNEXPECTED_TOKEN: 'unexpected text here',
+  TAG_RESOLVE_FAILED: 'unknown or unusable tag',
+  BAD_COLLECTION_TYPE: 'a tag does not fit this collection',
+};
+
+function clamp(n: number, max: number): number {
+  return Number.isFinite(n) ? Math.max(0, Math.min(Math.trunc(n), max)) : 0;
+}
+
+/** A scalar's value as the program reading the file sees it, and where its content is written. */
+export interface ScalarInfo {
+  value: string;
+  /** The content: inside the quotes, after a block scalar's header line. */
+  start: number;
+  end: number;
+  quote: QuoteStyle;
+  /** `text.slice(start, end) === value`: replacing the slice replaces the value. */
+  literal: boolean;
+  isNull: boolean;
+}
+
+export function scalarInfo(text: string, node: Scalar): ScalarInfo {
+  const [s, e] = node.range ?? [0, 0, 0];
+  const raw = text.slice(s, e);
+  const v = node.value;
+  switch (node.type) {
+    case 'QUOTE_SINGLE':
+    case 'QUOTE_DOUBLE': {
+      const q = node.type === 'QUOTE_SINGLE' ? "'" : '"';
+      const start = Math.min(s + 1, e);
+      const end = e - 1 >= start && text[e - 1] === q ? e - 1 : e;
+      const value = typeof v === 'string' ? v : String(v ?? '');
+      return { value, start, end, quote: q === "'" ? 'single' : 'double', literal: text.slice(start, end) === value, isNull: false };
+    }
+    case 'BLOCK_LITERAL':
+    case 'BLOCK_FOLDED': {
+      // The content starts on the line after the `|` / `>` header.
+      let start = s;
+      while (start < e && text[start] !== '\n' && text[start] !== '\r') start++;
+      if (text[start] === '\r' && text[start + 1] === '\n') start += 2;
+      else if (start < e) start++;
+      let end = e;
+      while (end > start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+      return { value: typeof v === 'string' ? v : String(v ?? ''), start, end, quote: 'none', literal: false, isNull: false };
+    }
+    default: {
+      // Plain scalars: numbers and booleans are kept as written (`password: 123456` is weak as text).
+      const isNull = v === null || v === undefined;
+      const value = typeof v === 'string' ? v : isNull ? '' : raw;
+      return { value, start: s, end: e, quote: 'none', literal: raw === value, isNull };
+    }
+  }
+}
+
+/** A map key's text and the range of its content (inside quotes). Undefined for complex keys. */
+export function keyInfo(text: string, node: unknown): { key: string; start: number; end: number } | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  const info = scalarInfo(text, node);
+  if (info.isNull) return undefined;
+  return { key: info.value, start: info.start, end: info.end };
+}
+
+/**
+ * Anchors of a document, for resolving `*alias` one level (never expanding recursively). Later
+ * definitions of a name shadow earlier ones, as YAML says.
+ */
+export class AnchorTable {
+  private readonly byName = new Map<string, { offset: number; node: YamlNode }[]>();
+
+  constructor(root: unknown) {
+    const stack: unknown[] = [root];
+    let visited = 0;
+    while (stack.length > 0 && visited++ < 1_000_000) {
+      const node = stack.pop();
+      if (isPair(node)) {
+        stack.push(node.key, node.value);
+        continue;
+      }
+      if (!node || typeof node !== 'object' || isAlias(node)) continue;
+      const n = node as YamlNode;
+      if (n.anchor && n.range) {
+        let list = this.byName.get(n.anchor);
+        if (!list) this.byName.set(n.anchor, (list = []));
+        list.push({ offset: n.range[0], node: n });
+      }
+      if (isMap(n) || isSeq(n)) for (const item of n.items) stack.push(item);
+    }
+    for (const list of this.byName.values()) list.sort((a, b) => a.offset - b.offset);
+  }
+
+  /** The node an alias names: the last anchor of that name defined before the alias. */
+  resolve(alias: unknown): YamlNode | undefined {
+    if (!isAlias(alias) || !alias.range) return undefined;
+    const list = this.byName.get(alias.source);
+    if (!list) return undefined;
+    let found: YamlNode | undefined;
+    for (const a of list) if (a.offset < alias.range[0]) found = a.node;
+    return found;
+  }
+}
+
+/**
+ * An upper bound on YAML nesting, line by line, without the `yaml` package: open block
+ * indentation levels + compact `- ` / `? ` / `: ` indicators + open flow brackets. Returns the
+ * offset of the first line over `limit`, or -1. Quotes, comments and block scalars are skipped
+ * so that brackets in text do not count; it may overestimate, never underestimate by much.
+ */
+export function firstTooDeepLine(text: string, limit: number): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: '' | '"' | "'" = '';
+  let blockScalarIndent = -1;
+  let pos = 0;
+  const n = text.length;
+  while (pos <= n) {
+    let end = pos;
+    while (end < n && text[end] !== '\n' && text[end] !== '\r') end++;
+    let i = pos;
+    while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
+    const indent = i - pos;
+    const blank = i === end || (quote === '' && text[i] === '#');
+    if (blockScalarIndent !== -1 && (blank || indent > blockScalarIndent)) {
+      // inside a block scalar: its lines are text
+    } else if (!blank || quote !== '') {
+      blockScalarIndent = -1;
+      let depth = indents.length;
+      if (quote === '' && flow === 0) {
+        while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
+        indents.push(indent);
+        depth = indents.length;
+        while (i < end && (text[i] === '-' || text[i] === '?' || text[i] === ':') && (i + 1 === end || text[i + 1] === ' ' || text[i + 1] === '\t')) {
+          depth++;
+          i++;
+          while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
+        }
+      }
+      let maxFlow = flow;
+      // `nodeStart`: the next character may begin a node (a quote or a flow collection).
+      let nodeStart = true;
+      for (let k = i; k < end; k++) {
+        const c = text[k];
+        if (quote === '"') {
+          if (c === '\\') k++;
+          else if (c === '"') quote = '';
+          nodeStart = false;
+          continue;
+        }
+        if (quote === "'") {
+          if (c === "'" && text[k + 1] === "'") k++;
+          else if (c === "'") quote = '';
+          nodeStart = false;
+          continue;
+        }
+        if (c === ' ' || c === '\t') continue;
+        if (c === '#' && (k === pos || text[k - 1] === ' ' || text[k - 1] === '\t')) break;
+        if ((c === '"' || c === "'") && nodeStart) {
+          quote = c;
+          continue;
+        }
+        if ((c === '[' || c === '{') && (nodeStart || flow > 0)) {
+          flow++;
+          if (flow > maxFlow) maxFlow = flow;
+          nodeStart = true;
+          continue;
+        }
+        if ((c === ']' || c === '}') && flow > 0) {
+          flow--;
+          nodeStart = false;
+          continue;
+        }
+        if (c === ',' || ((c === ':' || c === '-' || c === '?') && (k + 1 === end || text[k + 1] === ' ' || text[k + 1] === '\t'))) {
+          nodeStart = true;
+          continue;
+        }
+        if ((c === '|' || c === '>') && nodeStart && flow === 0 && /^[|>][0-9+-]*[ \t]*(?:#.*)?$/.test(text.slice(k, end))) {
+          blockScalarIndent = indent;
+          break;
+        }
+        nodeStart = false;
+      }
+      if (depth + maxFlow > limit) return pos;
+    }
+    if (end >= n) break;
+    pos = end + (text[end] === '\r' && text[end + 1] === '\n' ? 2 : 1);
+  }
+  return -1;
+}
+
+const COMMENTED_YAML = /^[ \t]*#+[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(?::[ \t]+|=[ \t]*)("[^"]*"|'[^']*'|[^\s#'"]+)[ \t]*$/;
+
+/**
+ * Commented-out assignments in YAML and compose files (`# JWT_SECRET: old-value`,
+ * `# - JWT_SECRET=old-value`): not values, but masked in the editor all the same. Only a single
+ * token or a quoted string counts, so that prose comments (`# Note: see the README`) do not.
+ */
+export function commentedAssignments(text: string, lines: LineIndex): CommentedEntry[] {
+  const out: CommentedEntry[] = [];
+  if (text.indexOf('#') === -1) return out;
+  for (let line = 0; line < lines.lineCount; line++) {
+    const lineText = lines.lineText(line);
+    if (lineText.indexOf('#') === -1) continue;
+    const m = COMMENTED_YAML.exec(lineText);
+    if (!m) continue;
+    const start = lines.lineStart(line);
+    let vs = start + lineText.lastIndexOf(m[2]);
+    let ve = vs + m[2].length;
+    if (m[2].length >= 2 && (m[2][0] === '"' || m[2][0] === "'")) {
+      vs++;
+      ve--;
+    }
+    if (ve > vs) out.push({ key: m[1], line, valueStart: vs, valueEnd: ve });
+  }
+  return out;
+}
