@@ -27,6 +27,11 @@ function shape(value: string | undefined): string {
   return `${value.length} chars, sha256:${createHash('sha256').update(value).digest('hex').slice(0, 8)}`;
 }
 
+/** strictEqual for texts that may be values: a failure shows lengths and hashes only. */
+function sameText(actual: string, expected: string, label: string): void {
+  if (actual !== expected) assert.fail(`${label}: got ${shape(actual)}, expected ${shape(expected)}`);
+}
+
 /** Text with letters and digits masked: enough to see the structure of a failing input, not its content. */
 function skeleton(text: string): string {
   const masked = text.replace(/[A-Za-z]/g, 'a').replace(/[0-9]/g, '9');
@@ -208,18 +213,18 @@ describe('dotenv parser: positions and details', () => {
     ]);
     const indented = byKey.get('INDENTED')!;
     assert.strictEqual(indented.quote, 'double');
-    assert.strictEqual(parsed.text.slice(indented.valueStart - 1, indented.valueEnd + 1), '"quoted"');
+    sameText(parsed.text.slice(indented.valueStart - 1, indented.valueEnd + 1), '"quoted"', 'INDENTED with its quotes');
     assert.strictEqual(byKey.get('TABBED')!.quote, 'single');
   });
 
   it('CRLF: offsets index the original text, multi-line values map across \\r\\n', () => {
     const parsed = loadFixture('crlf.env');
     const d = parsed.entries.find((e) => e.key === 'D')!;
-    assert.strictEqual(parsed.text.slice(d.valueStart, d.valueEnd), 'multi\r\nline');
-    assert.strictEqual(d.value, 'multi\nline');
+    sameText(parsed.text.slice(d.valueStart, d.valueEnd), 'multi\r\nline', 'D slice');
+    sameText(d.value, 'multi\nline', 'D value');
     const h = parsed.entries.find((e) => e.key === 'H')!;
     assert.strictEqual(h.line, 9);
-    assert.strictEqual(parsed.text.slice(h.keyStart, h.valueEnd), 'H=last');
+    sameText(parsed.text.slice(h.keyStart, h.valueEnd), 'H=last', 'H line');
     assert.deepStrictEqual(parsed.commented.map((c) => [c.key, c.line]), [['E', 5]]);
   });
 
@@ -270,22 +275,22 @@ describe('dotenv parser: problems with precise ranges', () => {
     const parsed = parseDotenv('.env', 'KEY = value\n');
     const spaces = parsed.problems.filter((p) => p.kind === 'spaces-around-equals');
     assert.deepStrictEqual(spaces.map((p) => [p.start, p.end]), [[3, 5], [5, 6]]);
-    assert.strictEqual(parsed.entries[0].value, 'value');
+    sameText(parsed.entries[0].value, 'value', 'KEY');
     assert.ok(spaces.every((p) => p.message.includes('KEY') && !p.message.includes('value ')));
   });
 
   it('"#" glued to an unquoted value: the range is the cut-off comment', () => {
     const { p, slice, parsed } = problem('URL=https://x.test/a#frag\n', 'hash-in-value');
-    assert.strictEqual(slice, '#frag');
+    sameText(slice, '#frag', 'cut-off comment');
     assert.strictEqual(p.severity, 'error');
-    assert.strictEqual(parsed.entries[0].value, 'https://x.test/a');
+    sameText(parsed.entries[0].value, 'https://x.test/a', 'URL');
     assert.ok(!p.message.includes('frag'));
   });
 
   it('"#" right after "=": dotenv reads an empty value', () => {
     const { slice, parsed } = problem('COLOR=#ff0000\n', 'hash-in-value');
-    assert.strictEqual(slice, '#ff0000');
-    assert.strictEqual(parsed.entries[0].value, '');
+    sameText(slice, '#ff0000', 'comment');
+    sameText(parsed.entries[0].value, '', 'COLOR');
   });
 
   it('"#" after a space is a comment, not a problem', () => {
@@ -302,8 +307,8 @@ describe('dotenv parser: problems with precise ranges', () => {
 
   it('text after the closing quote', () => {
     const { slice, parsed } = problem("KEY='abc'def\n", 'text-after-quote');
-    assert.strictEqual(slice, 'def');
-    assert.strictEqual(parsed.entries[0].value, "'abc'def");
+    sameText(slice, 'def', 'text after the quote');
+    sameText(parsed.entries[0].value, "'abc'def", 'KEY');
   });
 
   it('a quoted value that swallows following assignments is flagged at the opening quote', () => {
@@ -319,7 +324,7 @@ describe('dotenv parser: problems with precise ranges', () => {
 
   it('skipped lines name the reason and cover the line without its break', () => {
     const { slice, p } = problem('OK=1\r\nKEY WITH SPACE=1\r\nB=2\r\n', 'skipped-line');
-    assert.strictEqual(slice, 'KEY WITH SPACE=1');
+    sameText(slice, 'KEY WITH SPACE=1', 'skipped line');
     assert.match(p.message, /space/);
     const noEq = problem('just words\n', 'skipped-line');
     assert.match(noEq.p.message, /no "="/);
@@ -328,7 +333,7 @@ describe('dotenv parser: problems with precise ranges', () => {
   it('colon separator is read like dotenv and flagged', () => {
     const { slice, parsed } = problem('KEY: value\n', 'colon-separator');
     assert.strictEqual(slice, ':');
-    assert.strictEqual(parsed.entries[0].value, 'value');
+    sameText(parsed.entries[0].value, 'value', 'KEY');
   });
 
   it('a line over the length limit is reported, not read, and does not hang', () => {

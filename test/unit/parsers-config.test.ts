@@ -150,7 +150,7 @@ describe('compose parser', () => {
     assert.strictEqual(queue.quote, 'double');
     sameText(valueSlice(parsed, queue), 'queue dev pass', 'QUEUE_PASSWORD');
     const empty = only(parsed, 'EMPTY_VALUE');
-    assert.strictEqual(empty.value, '');
+    sameText(empty.value, '', 'EMPTY_VALUE');
     assert.strictEqual(empty.valueStart, text.indexOf('EMPTY_VALUE=') + 'EMPTY_VALUE='.length);
   });
 
@@ -166,7 +166,7 @@ describe('compose parser', () => {
     assert.strictEqual(text.slice(api.valueStart - ':-'.length - 'JWT_SECRET'.length - 2, api.valueStart), '${JWT_SECRET:-');
     const prev = only(parsed, 'JWT_SECRET_PREVIOUS');
     assert.ok(prev.interpolationDefault);
-    assert.strictEqual(prev.value, '');
+    sameText(prev.value, '', 'JWT_SECRET_PREVIOUS');
     assert.strictEqual(text.slice(prev.valueStart - 1, prev.valueStart + 1), '-}');
   });
 
@@ -177,7 +177,7 @@ describe('compose parser', () => {
       assert.ok(!e.interpolationDefault, `${key} has no default`);
     }
     assert.strictEqual(only(parsed, 'SMTP_PASSWORD').interpolationVar, 'SMTP_PASSWORD');
-    assert.strictEqual(only(parsed, 'FROM_SHELL').value, '');
+    sameText(only(parsed, 'FROM_SHELL').value, '', 'FROM_SHELL');
   });
 
   it('defaults inside a longer value are substituted and the entry is read-only', () => {
@@ -232,10 +232,10 @@ describe('compose parser', () => {
     const t = 'services:\n  a:\n    environment:\n      BROKEN: abc${oops\n      OK: fine\n';
     const p = parseCompose('compose.yml', t);
     assert.deepStrictEqual(p.problems.map((x) => x.kind), ['invalid-interpolation']);
-    assert.strictEqual(t.slice(p.problems[0].start, p.problems[0].end), '${oops');
+    sameText(t.slice(p.problems[0].start, p.problems[0].end), '${oops', 'problem range');
     assert.ok(!p.problems[0].message.includes('oops'));
     assert.ok(only(p, 'BROKEN').readOnly);
-    assert.strictEqual(only(p, 'OK').value, 'fine');
+    sameText(only(p, 'OK').value, 'fine', 'OK');
   });
 
   it('duplicate keys and non-map roots give problems or nothing, never a throw', () => {
@@ -291,7 +291,7 @@ describe('YAML config parser', () => {
       ['servers.1', 17, '-'],
     ]);
     const admin = only(parsed, 'admin.password');
-    assert.strictEqual(admin.value, '');
+    sameText(admin.value, '', 'admin.password');
     assert.ok(!admin.readOnly);
   });
 
@@ -431,8 +431,8 @@ describe('JSON config parser', () => {
     sameText(esc.value, 'line\nbreak', 'unescaped');
     assert.ok(esc.readOnly);
     for (const k of ['Jwt.ExpiresMinutes', 'Jwt.Enabled', 'Jwt.Nothing']) assert.ok(only(parsed, k).readOnly, `${k} read-only`);
-    assert.strictEqual(only(parsed, 'Jwt.ExpiresMinutes').value, '60');
-    assert.strictEqual(only(parsed, 'Jwt.Nothing').value, '');
+    sameText(only(parsed, 'Jwt.ExpiresMinutes').value, '60', 'Jwt.ExpiresMinutes');
+    sameText(only(parsed, 'Jwt.Nothing').value, '', 'Jwt.Nothing');
     assert.deepStrictEqual(parsed.entries.filter((e) => e.key.startsWith('Jwt.Audiences.')).map((e) => e.key), ['Jwt.Audiences.0', 'Jwt.Audiences.1']);
   });
 
@@ -507,7 +507,7 @@ describe('.properties parser', () => {
     sameText(only(parsed, 'app.trailing').value, 'value   ', 'trailing whitespace kept');
     const tw = parsed.problems.find((p) => p.kind === 'trailing-whitespace')!;
     assert.strictEqual(text.slice(tw.start, tw.end), '   ');
-    assert.strictEqual(only(parsed, 'app.empty').value, '');
+    sameText(only(parsed, 'app.empty').value, '', 'app.empty');
     assert.deepStrictEqual(parsed.problems.map((p) => p.kind), ['trailing-whitespace']);
   });
 
@@ -569,7 +569,7 @@ describe('interpolation', () => {
       (s) => {
         for (const syntax of ['compose', 'spring'] as const) {
           const r = interpolate(s, syntax);
-          if (r.kind === 'default' && r.literal) assert.strictEqual(s.slice(r.start, r.end), r.value, 'literal default is its slice');
+          if (r.kind === 'default' && r.literal) sameText(s.slice(r.start, r.end), r.value, 'literal default is its slice');
           if (r.kind === 'invalid') assert.ok(0 <= r.start && r.start <= r.end && r.end <= s.length, 'invalid range');
         }
       },
