@@ -92,8 +92,22 @@ function endsWith(words: string[], tail: string[]): boolean {
   return true;
 }
 
+/** Key names repeat on every keystroke; classifying one is a dozen word tests, so remember it. */
+const classCache = new Map<string, Readonly<KeyClass> | null>();
+const CLASS_CACHE_MAX = 20_000;
+
 /** Classifies a key by its name alone; `undefined` when the name says nothing. */
 export function classifyKeyName(key: string): KeyClass | undefined {
+  const hit = classCache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const k = classifyUncached(key);
+  if (classCache.size >= CLASS_CACHE_MAX) classCache.clear();
+  // Frozen: every caller shares the cached object.
+  classCache.set(key, k ? Object.freeze(k) : null);
+  return k;
+}
+
+function classifyUncached(key: string): KeyClass | undefined {
   const upper = key.toUpperCase();
   const browserPrefix = BROWSER_PREFIXES.find((p) => upper.startsWith(p) && upper.length > p.length);
   // The prefix only says where the value goes; the rest of the name says what it is.

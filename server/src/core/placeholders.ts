@@ -1,6 +1,7 @@
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { keyWords, parseUrlPassword, type SecretOrigin, type SecretPurpose } from './classify';
 import type { SecretValue } from './rule';
+import type { Strength } from './strength';
 import type { EnvEntry } from './types';
 
 /**
@@ -118,8 +119,16 @@ let placeholderExact: Set<string> | undefined;
 let placeholderMarkers: Set<string> | undefined;
 let speech: Set<string> | undefined;
 let published: Map<string, string> | undefined;
-let seqForward: Map<string, Set<string>> | undefined;
-let seqBackward: Map<string, Set<string>> | undefined;
+/** Adjacency of ASCII characters in SEQUENCES: STEP[a * 128 + b] is 2 when b follows a, 3 when it precedes it. */
+const STEP = new Uint8Array(128 * 128);
+for (const seq of SEQUENCES) {
+  for (let i = 0; i + 1 < seq.length; i++) {
+    const a = seq.charCodeAt(i);
+    const b = seq.charCodeAt(i + 1);
+    STEP[a * 128 + b] ||= 2;
+    STEP[b * 128 + a] ||= 3;
+  }
+}
 let maxWordLength = 0;
 
 /** Builds the lists once, on first use (about 60k words; a few milliseconds). */
@@ -140,20 +149,6 @@ function lists(): void {
   placeholderMarkers = new Set(PLACEHOLDER_MARKERS);
   speech = new Set(SPEECH);
   published = new Map(PUBLISHED.map((p) => [p.normalized, p.label]));
-  seqForward = new Map();
-  seqBackward = new Map();
-  for (const s of SEQUENCES) {
-    for (let i = 0; i + 1 < s.length; i++) {
-      addTo(seqForward, s[i], s[i + 1]);
-      addTo(seqBackward, s[i + 1], s[i]);
-    }
-  }
-}
-
-function addTo(map: Map<string, Set<string>>, a: string, b: string): void {
-  let set = map.get(a);
-  if (!set) map.set(a, (set = new Set()));
-  set.add(b);
 }
 
 /** Lower case, letters and digits only: `Your_JWT-Secret` -> `yourjwtsecret`. */
@@ -205,7 +200,11 @@ export function wordComposition(value: string): WordComposition | undefined {
     }
     const seg = segment(lower);
     if (seg) found.push(...seg);
-    else allWords = false;
+    else {
+      // One stray token settles it: callers only use the words of values made entirely of words.
+      allWords = false;
+      break;
+    }
   }
   return { words: found, digitChars, allWords: allWords && found.length > 0 };
 }
@@ -247,16 +246,25 @@ export function isPatterned(value: string): boolean {
   const lower = value.toLowerCase();
   if (hasSmallPeriod(lower)) return true;
   if (n >= 8 && n % 2 === 0 && isDoubled(lower)) return true;
-  if (n >= 8 && new Set(lower).size <= 3) return true;
+  if (n >= 8 && atMostDistinct(lower, 3)) return true;
   if (sequenceCoverage(lower) >= 0.85) return true;
   if (n >= 8) {
     // Interleaved sequences: a1b2c3d4.
-    let even = '';
-    let odd = '';
-    for (let i = 0; i < n; i++) (i % 2 === 0 ? (even += lower[i]) : (odd += lower[i]));
-    if (sequenceCoverage(even) >= 0.85 && sequenceCoverage(odd) >= 0.85) return true;
+    if (sequenceCoverage(lower, 0, 2) >= 0.85 && sequenceCoverage(lower, 1, 2) >= 0.85) return true;
   }
   return false;
+}
+
+/** Whether the string uses at most `k` different characters (stops at the first extra one). */
+function atMostDistinct(str: string, k: number): boolean {
+  const seen: number[] = [];
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    if (seen.includes(c)) continue;
+    if (seen.length === k) return false;
+    seen.push(c);
+  }
+  return true;
 }
 
 /** The value repeats a chunk of at most half its length: `abcabcab`, `deadbeefdeadbeef`. */
@@ -281,28 +289,34 @@ function isDoubled(s: string): boolean {
   return true;
 }
 
-/** Share of characters inside runs (of 3+) of one repeated character or of a known sequence. */
-export function sequenceCoverage(lower: string): number {
-  lists();
+/**
+ * Share of characters inside runs (of 3+) of one repeated character or of a known sequence, over
+ * the characters at `from`, `from + step`, ... (step 2 reads interleaved sequences: a1b2c3).
+ */
+export function sequenceCoverage(lower: string, from = 0, step = 1): number {
   const n = lower.length;
-  if (n === 0) return 0;
+  if (from >= n) return 0;
   let covered = 0;
-  let i = 0;
+  let total = 0;
+  let i = from;
   while (i < n) {
-    let j = i + 1;
+    let j = i + step;
+    let len = 1;
     let mode = 0; // 1 repeat, 2 forward, 3 backward
     while (j < n) {
-      const a = lower[j - 1];
-      const b = lower[j];
-      const step = a === b ? 1 : seqForward!.get(a)?.has(b) ? 2 : seqBackward!.get(a)?.has(b) ? 3 : 0;
-      if (step === 0 || (mode !== 0 && step !== mode)) break;
-      mode = step;
-      j++;
+      const a = lower.charCodeAt(j - step);
+      const b = lower.charCodeAt(j);
+      const kind = a === b ? 1 : a < 128 && b < 128 ? STEP[a * 128 + b] : 0;
+      if (kind === 0 || (mode !== 0 && kind !== mode)) break;
+      mode = kind;
+      len++;
+      j += step;
     }
-    if (j - i >= 3) covered += j - i;
+    if (len >= 3) covered += len;
+    total += len;
     i = j;
   }
-  return covered / n;
+  return covered / total;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,13 +369,23 @@ function publishedLabel(value: string): string | undefined {
   return published!.get(normalizeValue(value));
 }
 
-function isPlaceholderValue(value: string, comp: WordComposition | undefined): boolean {
+function isPlaceholderExact(value: string): boolean {
   const n = normalizeValue(value);
   if (placeholderExact!.has(n)) return true;
   if (/^x{3,}$/.test(n)) return true;
   // Only filler characters: `***`, `...`, `___`, `---`.
-  if (n === '' && value.trim().length >= 1) return true;
-  return !!comp && comp.allWords && comp.words.some((w) => placeholderMarkers!.has(w));
+  return n === '' && value.trim().length >= 1;
+}
+
+const LETTER_RUN = /[A-Za-z]{3,}/g;
+
+/** At least half the value is letters in runs of three or more: worth segmenting into words. */
+function mayBeWords(value: string): boolean {
+  let letters = 0;
+  LETTER_RUN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = LETTER_RUN.exec(value)) !== null) letters += m[0].length;
+  return letters * 2 >= value.length;
 }
 
 function isSentence(comp: WordComposition | undefined): boolean {
@@ -379,13 +403,16 @@ export function findWeakness(value: string, key: string, urlUser?: string): Weak
   lists();
   const dev = publishedLabel(value);
   if (dev) return { reason: 'framework-dev-key', label: dev };
-  const comp = wordComposition(value);
-  if (isPlaceholderValue(value, comp)) return { reason: 'placeholder', label: 'a well-known placeholder' };
+  const placeholder = { reason: 'placeholder', label: 'a well-known placeholder' } as const;
+  if (isPlaceholderExact(value)) return placeholder;
   if (isDictionaryValue(value)) return { reason: 'dictionary', label: 'a common default found in every cracking list' };
   if (urlUser && urlUser.length >= 2 && normalizeValue(urlUser) === normalizeValue(value)) {
     return { reason: 'key-name', label: 'the same as the user name in the URL' };
   }
   if (isKeyNameValue(value, key)) return { reason: 'key-name', label: "the key's own name" };
+  // Word structure is the costly part; random keys rarely have letter runs long enough to need it.
+  const comp = mayBeWords(value) ? wordComposition(value) : undefined;
+  if (comp?.allWords && comp.words.some((w) => placeholderMarkers!.has(w))) return placeholder;
   if (isPatterned(value)) return { reason: 'pattern', label: 'a pattern of repeated or sequential characters' };
   if (isSentence(comp)) return { reason: 'sentence', label: 'a phrase of ordinary words' };
   return undefined;
@@ -478,16 +505,16 @@ export function urlUserOf(entryValue: string): string | undefined {
   return parseUrlPassword(entryValue)?.user;
 }
 
+const THIRD_PARTY_SCHEMES = /^(https?|wss?|ftps?|sftp|smtps?|imaps?|pop3s?)$/;
+
 /**
  * Who issues a secret. A password inside an http(s)/smtp/ftp URL belongs to someone else's
  * service; one inside a database or broker URL is the stack's own.
  */
 export function originOf(s: SecretValue): SecretOrigin {
-  if (s.fromUrl) {
-    const scheme = parseUrlPassword(s.entry.value)?.scheme ?? '';
-    if (/^(https?|wss?|ftps?|sftp|smtps?|imaps?|pop3s?)$/.test(scheme)) return 'third-party';
-  }
-  return s.klass.origin;
+  if (!s.fromUrl) return s.klass.origin;
+  const url = parseUrlPassword(s.entry.value);
+  return url && THIRD_PARTY_SCHEMES.test(url.scheme) ? 'third-party' : s.klass.origin;
 }
 
 /**
@@ -506,19 +533,99 @@ export function subjectOf(s: SecretValue): string {
   return s.key;
 }
 
-const weaknessCache = new Map<string, Weakness | null>();
-const WEAKNESS_CACHE_MAX = 50_000;
+/** Entries kept by the per-value caches below before they are dropped wholesale. */
+const CACHE_MAX = 50_000;
+const strengthCache = new Map<string, Strength>();
 
-/** `findWeakness` for a secret of the file, cached by keyed hash and key (never by value). */
+/**
+ * `ctx.strength` for a secret of the file, cached by the keyed hash the analyzer already computed
+ * (so a keystroke re-running three rules over 10,000 values hashes nothing again).
+ */
+export function strengthOf(ctx: { strength(value: string): Strength }, s: SecretValue): Strength {
+  let st = strengthCache.get(s.hash);
+  if (!st) {
+    st = ctx.strength(s.value);
+    if (strengthCache.size >= CACHE_MAX) strengthCache.clear();
+    strengthCache.set(s.hash, st);
+  }
+  return st;
+}
+
+/** keyed hash -> key (+ "\0" + URL user) -> weakness; never the value itself. */
+const weaknessCache = new Map<string, Map<string, Weakness | null>>();
+
+/** `findWeakness` for a secret of the file, cached by keyed hash and key. */
 export function weaknessOf(s: SecretValue): Weakness | undefined {
   const urlUser = s.fromUrl ? urlUserOf(s.entry.value) : undefined;
-  const cacheKey = `${s.hash}\u0000${s.key}\u0000${urlUser ?? ''}`;
-  const hit = weaknessCache.get(cacheKey);
-  if (hit !== undefined) return hit ?? undefined;
-  const w = findWeakness(s.value, s.key, urlUser) ?? null;
-  if (weaknessCache.size >= WEAKNESS_CACHE_MAX) weaknessCache.clear();
-  weaknessCache.set(cacheKey, w);
+  const sub = urlUser === undefined ? s.key : `${s.key}\u0000${urlUser}`;
+  let byKey = weaknessCache.get(s.hash);
+  let w = byKey?.get(sub);
+  if (w === undefined) {
+    w = findWeakness(s.value, s.key, urlUser) ?? null;
+    if (!byKey) {
+      if (weaknessCache.size >= CACHE_MAX) weaknessCache.clear();
+      weaknessCache.set(s.hash, (byKey = new Map()));
+    }
+    byKey.set(sub, w);
+  }
   return w ?? undefined;
+}
+
+const fakeCache = new Map<string, boolean>();
+
+/** `looksFake` for a secret's value, cached by keyed hash. */
+export function fakeOf(s: SecretValue): boolean {
+  let v = fakeCache.get(s.hash);
+  if (v === undefined) {
+    v = looksFake(s.value);
+    if (fakeCache.size >= CACHE_MAX) fakeCache.clear();
+    fakeCache.set(s.hash, v);
+  }
+  return v;
+}
+
+/**
+ * What the value rules know about each secret of one file version, shared by every rule that runs
+ * over it: three rules asking about 10,000 values cost one lookup per value, not three.
+ * Keyed by the file's `secrets` array, which the analyzer replaces when the file changes.
+ */
+export class SecretFacts {
+  private readonly strengths: (Strength | undefined)[] = [];
+  private readonly weak: (Weakness | null | undefined)[] = [];
+  private readonly fake: (boolean | undefined)[] = [];
+
+  constructor(
+    private readonly ctx: { strength(value: string): Strength },
+    readonly secrets: readonly SecretValue[],
+  ) {}
+
+  strength(i: number): Strength {
+    return (this.strengths[i] ??= strengthOf(this.ctx, this.secrets[i]));
+  }
+
+  weakness(i: number): Weakness | undefined {
+    let w = this.weak[i];
+    if (w === undefined) this.weak[i] = w = weaknessOf(this.secrets[i]) ?? null;
+    return w ?? undefined;
+  }
+
+  looksFake(i: number): boolean {
+    return (this.fake[i] ??= fakeOf(this.secrets[i]));
+  }
+
+  private selections?: HmacSelection[];
+  /** The file's HMAC algorithm selectors (same file version, so computed once). */
+  hmacSelections(entries: readonly EnvEntry[]): HmacSelection[] {
+    return (this.selections ??= hmacSelections(entries));
+  }
+}
+
+const factsByFile = new WeakMap<readonly SecretValue[], SecretFacts>();
+
+export function secretFacts(ctx: { strength(value: string): Strength; readonly secrets: readonly SecretValue[] }): SecretFacts {
+  let f = factsByFile.get(ctx.secrets);
+  if (!f) factsByFile.set(ctx.secrets, (f = new SecretFacts(ctx, ctx.secrets)));
+  return f;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ export interface Strength {
   encoding: ValueEncoding;
   /** Bytes of key material: decoded bytes for hex/base64, UTF-8 bytes for text. */
   bytes: number;
-  /** An estimate of the guessing entropy in bits (never more than 8 per byte). */
-  entropyBits: number;
+  /** An estimate of the guessing entropy in bits (never more than 8 per byte); zxcvbn estimates are made on first read. */
+  readonly entropyBits: number;
   /** How the estimate was made, for hovers. */
   estimator: 'charset' | 'zxcvbn';
   /** Looks like the output of a random generator (hex/base64 of mixed characters, not a word list). */
@@ -65,12 +65,17 @@ function charEntropy(value: string): number {
 
 let zxcvbn: ZxcvbnFactory | undefined;
 function getZxcvbn(): ZxcvbnFactory {
-  zxcvbn ??= new ZxcvbnFactory({ dictionary: { ...zxcvbnCommon.dictionary }, graphs: zxcvbnCommon.adjacencyGraphs });
+  // Few l33t substitutions: leetspeak of common passwords is caught by the dictionary check in
+  // placeholders.ts, and each substitution re-runs the (quadratic) dictionary matcher.
+  zxcvbn ??= new ZxcvbnFactory({ dictionary: { ...zxcvbnCommon.dictionary }, graphs: zxcvbnCommon.adjacencyGraphs, l33tMaxSubstitutions: 16 });
   return zxcvbn;
 }
 
-/** zxcvbn gets slow on long inputs; past this the charset estimate is used. */
-const ZXCVBN_MAX = 64;
+/**
+ * zxcvbn's matching is quadratic in the length (about 3 ms at 16 characters, 40 ms at 64); it is
+ * meant for short human-made text. Longer values use the charset and passphrase estimates.
+ */
+const ZXCVBN_MAX = 32;
 
 /** Bits per word of a passphrase: log2 of the 7,776-word diceware list, the generous case. */
 const BITS_PER_WORD = Math.log2(7776);
@@ -88,7 +93,7 @@ export function estimateStrength(value: string): Strength {
   if (body !== value && encoding === 'text') encoding = 'base64';
   const bytes = decodedByteLength(body, encoding);
   const distinct = new Set(body).size;
-  const randomLooking = encoding !== 'text' ? distinct >= Math.min(10, body.length / 2) && !hasLongRun(body) : looksRandomText(body);
+  const randomLooking = encoding !== 'text' ? distinct >= Math.min(10, body.length / 2) && !hasLongRun(body, 6) : looksRandomText(body);
   const words = wordComposition(value);
   const wordBits = words && words.allWords && words.words.length >= 2 ? words.words.length * BITS_PER_WORD + words.digitChars * Math.log2(10) : Infinity;
   if (randomLooking && wordBits === Infinity) {
@@ -103,9 +108,20 @@ export function estimateStrength(value: string): Strength {
   // alphabet bound and a distribution bound that allows for small-sample effects.
   const charsetBits = Math.min(value.length * Math.min(alphabetBits, perChar + 1), bytes * 8, wordBits);
   if (value.length <= ZXCVBN_MAX) {
-    const r = getZxcvbn().check(value);
-    const bits = Math.min(r.guessesLog10 * Math.log2(10), charsetBits);
-    return { length: value.length, encoding, bytes, entropyBits: Math.round(bits), estimator: 'zxcvbn', randomLooking: false };
+    // zxcvbn costs milliseconds; most callers want only the shape (a weak value's encoding, a
+    // key's bytes), so the estimate is made the first time someone reads it.
+    const out = { length: value.length, encoding, bytes, estimator: 'zxcvbn', randomLooking: false } as Strength;
+    Object.defineProperty(out, 'entropyBits', {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const r = getZxcvbn().check(value);
+        const bits = Math.round(Math.min(r.guessesLog10 * Math.log2(10), charsetBits));
+        Object.defineProperty(out, 'entropyBits', { value: bits, enumerable: true, writable: false, configurable: false });
+        return bits;
+      },
+    });
+    return out;
   }
   return { length: value.length, encoding, bytes, entropyBits: Math.round(charsetBits), estimator: 'charset', randomLooking: false };
 }
@@ -138,8 +154,14 @@ function alphabetSize(v: string): number {
   return n;
 }
 
-function hasLongRun(v: string): boolean {
-  return /(.)\1{3,}/.test(v);
+/** A run of `n` identical characters (random 64-char hex has a run of 4 one time in 70; of 6, one in 18,000). */
+function hasLongRun(v: string, n: number): boolean {
+  let run = 1;
+  for (let i = 1; i < v.length; i++) {
+    run = v.charCodeAt(i) === v.charCodeAt(i - 1) ? run + 1 : 1;
+    if (run >= n) return true;
+  }
+  return false;
 }
 
 /** Mixed letters, digits and symbols with no word structure: what a password generator makes. */

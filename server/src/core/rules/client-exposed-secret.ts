@@ -16,6 +16,9 @@ const PREFIX_TOOL: Record<string, string> = {
   VUE_APP_: 'Vue CLI',
 };
 
+/** The longest browser prefix a key starts with (NUXT_PUBLIC_ before PUBLIC_), followed by more. */
+const BROWSER_PREFIX = new RegExp(`^(${[...BROWSER_PREFIXES].sort((a, b) => b.length - a.length).join('|')})(?=.)`, 'i');
+
 /** Purposes that are secret whatever the value looks like. */
 const ALWAYS_SECRET = new Set(['signing', 'encryption', 'session', 'password', 'salt', 'private-key']);
 
@@ -31,9 +34,9 @@ export const clientExposedSecretRule: Rule = {
   },
   check(ctx) {
     for (const e of ctx.source.entries) {
-      const upper = e.key.toUpperCase();
-      const prefix = BROWSER_PREFIXES.find((p) => upper.startsWith(p) && upper.length > p.length);
-      if (!prefix) continue;
+      const m = BROWSER_PREFIX.exec(e.key);
+      if (!m) continue;
+      const prefix = m[1].toUpperCase();
       const serverKey = e.key.slice(prefix.length);
       const tool = PREFIX_TOOL[prefix] ?? 'the bundler';
       const value = e.value;

@@ -1,6 +1,6 @@
 import { findCredentials, isSupabaseServiceRole } from '../credentials';
-import { looksFake, valueRulesApply, weaknessOf } from '../placeholders';
-import type { FileContext, Rule, SecretValue } from '../rule';
+import { secretFacts, valueRulesApply, type SecretFacts } from '../placeholders';
+import type { FileContext, Rule } from '../rule';
 
 /** Live credential format (AWS, Stripe, GitHub, Slack, Google, OpenAI, PEM, URL) or a real-looking value in an example file */
 export const committedCredentialRule: Rule = {
@@ -61,10 +61,12 @@ export const committedCredentialRule: Rule = {
       }
     }
 
-    for (const s of ctx.secrets) {
+    const facts = secretFacts(ctx);
+    for (let i = 0; i < ctx.secrets.length; i++) {
+      const s = ctx.secrets[i];
       if (reported.has(s.entry.valueStart)) continue;
-      if (s.fromUrl) reportUrlCredential(ctx, s, where);
-      else if (ctx.isExample) reportExampleValue(ctx, s);
+      if (s.fromUrl) reportUrlCredential(ctx, facts, i, where);
+      else if (ctx.isExample) reportExampleValue(ctx, facts, i);
     }
   },
 };
@@ -76,10 +78,11 @@ function revokeAdvice(kind: 'live-format' | 'private-key'): string {
 }
 
 /** `https://user:pass@host`, `postgres://app:pass@db`: a real password inside a committed URL. */
-function reportUrlCredential(ctx: FileContext, s: SecretValue, where: string): void {
+function reportUrlCredential(ctx: FileContext, facts: SecretFacts, i: number, where: string): void {
+  const s = facts.secrets[i];
   // Placeholder and default passwords are weak-secret's concern (and in examples, expected).
-  if (looksFake(s.value) || weaknessOf(s)) return;
-  const st = ctx.strength(s.value);
+  if (facts.weakness(i) || facts.looksFake(i)) return;
+  const st = facts.strength(i);
   if (st.length < 6) return;
   ctx.report({
     start: s.start,
@@ -91,12 +94,13 @@ function reportUrlCredential(ctx: FileContext, s: SecretValue, where: string): v
 }
 
 /** A random-looking secret in an example file: every installer shares the same value. */
-function reportExampleValue(ctx: FileContext, s: SecretValue): void {
-  const st = ctx.strength(s.value);
+function reportExampleValue(ctx: FileContext, facts: SecretFacts, i: number): void {
+  const s = facts.secrets[i];
+  const st = facts.strength(i);
   if (!st.randomLooking || st.bytes < 12) return;
-  if (looksFake(s.value)) return;
+  if (facts.looksFake(i)) return;
   // Weakness is judged as if the file were real: a random-looking value is not a placeholder.
-  if (valueRulesApply(s, false) && weaknessOf(s)) return;
+  if (valueRulesApply(s, false) && facts.weakness(i)) return;
   ctx.report({
     start: s.start,
     end: s.end,

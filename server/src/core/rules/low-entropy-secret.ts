@@ -1,4 +1,4 @@
-import { entropyTarget, hmacSelections, keyRequirement, minimumBytes, purposeVerb, replacementAdvice, subjectOf, valueRulesApply, weaknessOf } from '../placeholders';
+import { entropyTarget, keyRequirement, minimumBytes, purposeVerb, replacementAdvice, secretFacts, subjectOf, valueRulesApply } from '../placeholders';
 import type { Rule } from '../rule';
 
 /**
@@ -19,22 +19,22 @@ export const lowEntropySecretRule: Rule = {
   },
   check(ctx) {
     if (ctx.isExample || ctx.secrets.length === 0) return;
-    let selections: ReturnType<typeof hmacSelections> | undefined;
-    for (const s of ctx.secrets) {
+    const facts = secretFacts(ctx);
+    for (let i = 0; i < ctx.secrets.length; i++) {
+      const s = ctx.secrets[i];
       if (!valueRulesApply(s, false)) continue;
       const purpose = s.klass.purpose;
-      const st = ctx.strength(s.value);
+      const st = facts.strength(i);
       const min = minimumBytes(purpose, ctx.config.minBytes);
       if (min !== undefined) {
         // Too short is short-secret's finding; this rule is for values long enough yet guessable.
-        selections ??= hmacSelections(ctx.source.entries);
-        const req = keyRequirement(s, ctx.config.minBytes, selections);
+        const req = keyRequirement(s, ctx.config.minBytes, facts.hmacSelections(ctx.source.entries));
         if (req && st.bytes < req.bytes) continue;
       }
       const target = entropyTarget(purpose);
       const bar = st.randomLooking ? target * RANDOM_ESTIMATE_SLACK : target;
       if (st.entropyBits >= bar) continue;
-      if (weaknessOf(s)) continue;
+      if (facts.weakness(i)) continue;
       const estimator = st.estimator === 'zxcvbn' ? 'zxcvbn estimate' : 'estimate from its characters';
       ctx.report({
         start: s.start,

@@ -1,5 +1,5 @@
 import { isMarker } from '../classify';
-import { minimumBytes, purposeVerb, replacementAdvice, subjectOf, valueRulesApply, weaknessOf } from '../placeholders';
+import { minimumBytes, purposeVerb, replacementAdvice, secretFacts, subjectOf, valueRulesApply } from '../placeholders';
 import type { FileContext, Rule } from '../rule';
 import { slotBase } from '../slots';
 import type { EnvEntry } from '../types';
@@ -16,12 +16,14 @@ export const weakSecretRule: Rule = {
   },
   check(ctx) {
     if (ctx.isExample) return;
-    for (const s of ctx.secrets) {
+    const facts = secretFacts(ctx);
+    for (let i = 0; i < ctx.secrets.length; i++) {
+      const s = ctx.secrets[i];
       if (!valueRulesApply(s, false)) continue;
-      const weak = weaknessOf(s);
+      const weak = facts.weakness(i);
       if (!weak) continue;
       const purpose = s.klass.purpose;
-      const st = ctx.strength(s.value);
+      const st = facts.strength(i);
       const bytes = minimumBytes(purpose, ctx.config.minBytes) ?? ctx.config.minBytes;
       const subject = subjectOf(s);
       const n = s.value.length;
@@ -71,7 +73,8 @@ function reportMissingAndMarkers(ctx: FileContext): void {
   for (const e of entries) {
     if (e.reference || e.interpolationDefault) continue;
     const empty = e.value === '';
-    const marker = !empty && isMarker(e.value) && e.value.trim().startsWith('<');
+    // Cheap test first: this loop sees every entry of the file on every keystroke.
+    const marker = !empty && e.value.indexOf('<') !== -1 && e.value.trim().startsWith('<') && isMarker(e.value);
     if (!empty && !marker) continue;
     const klass = ctx.classify(e.key);
     if (!klass?.secret || klass.origin !== 'self-chosen' || klass.purpose === 'private-key') continue;
