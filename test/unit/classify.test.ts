@@ -34,6 +34,9 @@ describe('classify: what is a secret', () => {
       'AWS_SECRET_NAME',
       'TOKEN_URL',
       'jwt.expiration',
+      'SECRET_MANAGER_PROJECT',
+      'NEXT_PUBLIC_RECAPTCHA_KEY',
+      'JWT_SECRET_FILE',
     ]) {
       it(`${key} is not a secret`, () => {
         assert.equal(klass(key)?.secret ?? false, false, `${key}: ${klass(key)?.reason}`);

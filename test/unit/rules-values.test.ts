@@ -175,6 +175,17 @@ describe('weak-secret', () => {
     assert.deepEqual(one('JWT_SECRET=${JWT_SECRET_FROM_VAULT}', 'weak-secret'), []);
   });
 
+  it('a shell command in a .env is literal text (dotenv does not run it)', () => {
+    const f = one('NEXTAUTH_SECRET=$(openssl rand -base64 32)', 'weak-secret');
+    assert.equal(f[0]?.data.reason, 'placeholder');
+    assert.match(f[0].message, /shell command/);
+  });
+
+  it('paths to key files are not values to judge', () => {
+    const text = ['APP_CREDENTIALS=./service-account.json', 'JWT_PRIVATE_KEY=keys/jwt.pem', 'SESSION_SECRET=/run/secrets/session', ''].join('\n');
+    assert.deepEqual(check({ '.env': text }), []);
+  });
+
   it('placeholders in example files are fine', () => {
     const text = ['JWT_SECRET=changeme', 'POSTGRES_PASSWORD=postgres', 'SESSION_SECRET=your-session-secret', ''].join('\n');
     assert.deepEqual(check({ '.env.example': text }), []);

@@ -44,6 +44,8 @@ const NOT_SECRET_BEFORE_KEY = new Set([
   'BUCKET', 'OBJECT', 'S3', 'TRANSLATION', 'I18N', 'LOCK', 'RATELIMIT', 'SEARCH', 'UNIQUE', 'INDEX', 'GROUP', 'SHARD', 'DEDUP',
   'ROW', 'COLUMN', 'TABLE', 'FEATURE', 'FLAG', 'EVENT', 'METRIC', 'TRACKING', 'ANALYTICS', 'PUBLISHABLE', 'PUBLIC', 'PUB',
   'MAP', 'REDUX', 'PERSIST', 'HOTKEY', 'SHORTCUT', 'REGISTRY', 'CONFIG', 'SETTINGS', 'PREFERENCE', 'DEDUPE', 'HEADER', 'QUERY',
+  // Site keys of CAPTCHA services are public by design; their secrets are named *_SECRET(_KEY).
+  'RECAPTCHA', 'HCAPTCHA', 'TURNSTILE', 'CAPTCHA',
 ]);
 const NOT_SECRET_LAST = new Set([
   'EXPIRES', 'EXPIRY', 'EXPIRATION', 'TTL', 'LIFETIME', 'AGE', 'VERSION', 'ALGORITHM', 'ALGORITHMS', 'ALG', 'ISSUER', 'AUDIENCE',
@@ -55,6 +57,8 @@ const NOT_SECRET_LAST = new Set([
   'SAMESITE', 'SECURE', 'HTTPONLY', 'STORE', 'DRIVER', 'CHARSET', 'URLS', 'ORIGIN', 'ORIGINS', 'CALLBACK', 'REDIRECT', 'HASHER',
   'ITERATIONS', 'WORKFACTOR', 'DIGEST', 'CIPHERS', 'CURVE', 'KID', 'JWKS', 'FINGERPRINT', 'THUMBPRINT', 'HINT', 'POLICIES',
   'COMPLEXITY', 'STRENGTH', 'HISTORY', 'DOCS', 'ENV', 'ENVIRONMENT', 'REGEX', 'PATTERN', 'RULES', 'LABEL', 'TITLE',
+  'MANAGER', 'PROJECT', 'ACCOUNT', 'NAMESPACE', 'BACKEND', 'ENGINE', 'MOUNT', 'SCOPE', 'SCOPES', 'CLAIM', 'CLAIMS', 'ROLE',
+  'ROLES', 'GRANT', 'TENANT', 'PROVIDERS', 'SOURCE', 'TEMPLATE', 'RESET', 'LOCATION', 'METHOD', 'VERSIONS',
 ]);
 /** `IN` of `JWT_EXPIRES_IN`, `AT` of `ROTATED_AT`: look at the word before. */
 const NOT_SECRET_PENULTIMATE = new Set(['EXPIRES', 'ROTATED', 'CREATED', 'ISSUED', 'VALID']);
@@ -189,9 +193,19 @@ export function isNonSecretValue(value: string): boolean {
   if (/^\d+(\.\d+)?\s?(ms|s|sec|secs|seconds?|m|min|mins|minutes?|h|hr|hrs|hours?|d|days?|w|wk|weeks?|y|years?)$/i.test(v)) return true;
   if (/^(HS|RS|ES|PS)(256|384|512)$|^EdDSA$/.test(v)) return true;
   if (/^\$\{[^}]*\}$|^\$[A-Za-z_]\w*$/.test(v)) return true;
+  if (isFilePath(v)) return true;
   const url = parseUrlPassword(v);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) && !url) return true;
   return false;
+}
+
+/**
+ * A path to a key or credentials file (`./service-account.json`, `/run/secrets/jwt`): the secret
+ * is in the file, and the path is not one.
+ */
+function isFilePath(v: string): boolean {
+  if (/^\/(var\/)?run\/secrets\/[\w.-]+$/.test(v)) return true;
+  return /^(\.{0,2}\/|~\/|[A-Za-z]:\\)?[\w.~\\/-]*\.(json|pem|key|crt|cer|der|p8|p12|pfx|jks|keystore|pub|txt|ya?ml|env)$/i.test(v);
 }
 
 /** A password inside a connection URL: `postgres://user:pass@host/db`. */

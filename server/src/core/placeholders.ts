@@ -403,6 +403,10 @@ export function findWeakness(value: string, key: string, urlUser?: string): Weak
   lists();
   const dev = publishedLabel(value);
   if (dev) return { reason: 'framework-dev-key', label: dev };
+  // `$(openssl rand -base64 32)` or backticks: dotenv does not run commands, the app gets the text.
+  if (/^\$\(.+\)$/.test(value) || /^`.+`$/.test(value)) {
+    return { reason: 'placeholder', label: 'a shell command that dotenv never runs (the app gets the command text)' };
+  }
   const placeholder = { reason: 'placeholder', label: 'a well-known placeholder' } as const;
   if (isPlaceholderExact(value)) return placeholder;
   if (isDictionaryValue(value)) return { reason: 'dictionary', label: 'a common default found in every cracking list' };
