@@ -225,6 +225,45 @@ describe('weak-secret', () => {
   });
 });
 
+describe('value rules in compose and config files', () => {
+  it('compose: literal values and defaults are judged; references, required variables and empty defaults are not', function () {
+    const strong = hex('compose-default', 32);
+    const text = [
+      'services:',
+      '  api:',
+      '    environment:',
+      '      - JWT_SECRET=${JWT_SECRET:-}',
+      '      - SESSION_SECRET=${SESSION_SECRET:?set it}',
+      '      - COOKIE_SECRET=changeme',
+      `      - ENCRYPTION_KEY=\${ENCRYPTION_KEY:-${plant(strong)}}`,
+      '      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-postgres}',
+      '',
+    ].join('\n');
+    const a = analyzeFiles({ 'docker-compose.yml': text });
+    if ((a.source('docker-compose.yml')?.entries.length ?? 0) === 0) this.skip();
+    const f = a.findings('docker-compose.yml').filter((x) => VALUE_RULES.includes(x.ruleId)).map(seen);
+    assert.deepEqual(
+      f.map((x) => `${x.line}:${x.rule}:${x.data.reason}`),
+      ['6:weak-secret:placeholder', '8:weak-secret:dictionary'],
+    );
+    assert.match(f[1].message, /^The default of POSTGRES_PASSWORD \(used when it is not set\)/);
+  });
+
+  it('YAML, JSON and Kubernetes Secret values (dotted keys, base64 data) are judged like .env values', function () {
+    const files = {
+      'config/application.yml': 'jwt:\n  secret-key: changeme\nspring:\n  datasource:\n    password: postgres\n',
+      'appsettings.json': '{ "Jwt": { "Key": "supersecret", "Issuer": "me" } }\n',
+      'k8s/app-secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  JWT_SECRET: ${Buffer.from('changeme').toString('base64')}\n`,
+    };
+    const a = analyzeFiles(files);
+    if (Object.keys(files).some((p) => (a.source(p)?.entries.length ?? 0) === 0)) this.skip();
+    const weak = (p: string) => a.findings(p).filter((x) => x.ruleId === 'weak-secret').map((x) => `${x.key}:${x.range.start.line + 1}`);
+    assert.deepEqual(weak('config/application.yml'), ['jwt.secret-key:2', 'spring.datasource.password:5']);
+    assert.deepEqual(weak('appsettings.json'), ['Jwt.Key:1']);
+    assert.deepEqual(weak('k8s/app-secret.yaml'), ['JWT_SECRET:6']);
+  });
+});
+
 describe('short-secret', () => {
   it('reports random keys under 32 bytes, counting decoded bytes', () => {
     const key16 = plant(hex('short-16', 16));
