@@ -37,6 +37,9 @@ describe('classify: what is a secret', () => {
       'SECRET_MANAGER_PROJECT',
       'NEXT_PUBLIC_RECAPTCHA_KEY',
       'JWT_SECRET_FILE',
+      'REFRESH_TOKEN_EXPIRATION_TIME',
+      'REFRESH_TOKEN_EXPIRE',
+      'JWT_LEEWAY',
     ]) {
       it(`${key} is not a secret`, () => {
         assert.equal(klass(key)?.secret ?? false, false, `${key}: ${klass(key)?.reason}`);
