@@ -116,7 +116,8 @@ async function runInHost({ tools, tmp, devPath }) {
   }
   const r = JSON.parse(readFileSync(results, 'utf8'));
   for (const t of r.tests) record(`in-host: ${t.title}`, t.state === 'passed', t.error);
-  if (exit !== 0 && r.failed === 0) record('in-host suite exited cleanly', false, `exit code ${exit} with no failed test`);
+  if (!r.finished) record('in-host suite ran to the end', false, `it stopped after ${r.tests.length} tests (timeout or crash); logs in ${root}`);
+  else if (exit !== 0 && r.failed === 0) record('in-host suite exited cleanly', false, `exit code ${exit} with no failed test`);
   log(`in-host suite: ${r.passed} passed, ${r.failed} failed in ${Math.round(r.ms / 1000)} s`);
 }
 
@@ -149,16 +150,16 @@ async function main() {
   const vsix = packageExtension(tmp);
   // One extensions folder with the .vsix installed the way a user installs it; both halves use it.
   const extensionsDir = join(tmp, 'extensions');
-  let devPath = repo;
   if (vsix) {
     const env = isolatedEnv(join(tmp, 'install-env'), tools.nodeBin);
     const ok = installExtension({ codeServerBin: tools.codeServerBin, nodeBin: tools.nodeBin, env, userDataDir: join(tmp, 'install-user-data'), extensionsDir, vsix });
-    const dir = ok ? installedExtensionDir(extensionsDir) : undefined;
-    record('code-server --install-extension installs the .vsix', Boolean(dir));
-    if (dir) devPath = dir;
-  } else {
-    log(`no .vsix: the in-host suite runs the development layout at ${repo}`);
+    record('code-server --install-extension installs the .vsix', Boolean(ok && installedExtensionDir(extensionsDir)));
   }
+  // The in-host suite runs with the repository as the extension development folder (the bundle
+  // `npm run package` just built): its tests must sit inside the extension's folder to share the
+  // extension's `vscode` API object (prompts.ts answers the extension's QuickPicks that way).
+  // The UI tests run the .vsix as installed.
+  const devPath = repo;
 
   if (ONLY !== 'ui') {
     try {

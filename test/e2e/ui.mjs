@@ -2,8 +2,8 @@
 // WITHOUT the smoke-test driver, with the .vsix installed the way a user installs it. Every wait
 // is for a DOM element or state with a timeout; screenshots go to <tmp>/ui/screenshots and, with
 // SECRET_HYGIENE_E2E_UPDATE_IMAGES=1, into docs/images/.
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, watch } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { launchBrowser } from './lib/browser.mjs';
 import { isolatedEnv, startCodeServer, writeUserSettings } from './lib/code-server.mjs';
 import { log } from './provision.mjs';
@@ -11,9 +11,9 @@ import { log } from './provision.mjs';
 const TEST_TIMEOUT = 90_000;
 
 /** Values of the fixture's secrets: no aria-label, row or hover may contain one. */
-function fixtureValues(ws) {
+function fixtureValues(ws, { files = ['.env', '.env.production', 'rotation/.env'], secretsOnly = false } = {}) {
   const out = [];
-  for (const f of ['.env', '.env.production', 'rotation/.env']) {
+  for (const f of files) {
     let text = '';
     try {
       text = readFileSync(join(ws, f), 'utf8');
@@ -21,12 +21,45 @@ function fixtureValues(ws) {
       continue;
     }
     for (const line of text.split('\n')) {
-      const m = /^\s*#?\s*[A-Za-z_][A-Za-z0-9_]*\s*=\s*(.*)$/.exec(line);
-      if (!m) continue;
-      for (const v of m[1].split(',')) if (v.trim().length >= 8) out.push(v.trim());
+      const m = /^\s*#?\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+      if (!m || (secretsOnly && !/SECRET|KEY/.test(m[1]))) continue;
+      for (const v of m[2].split(',')) if (v.trim().length >= 8) out.push(v.trim());
     }
   }
   return out;
+}
+
+/** Resolves when the file's text satisfies `pred`, re-reading it on every fs.watch event. */
+function waitForFile(file, pred, what, timeoutMs = 20_000) {
+  return new Promise((resolve, reject) => {
+    let watcher;
+    const timer = setTimeout(() => {
+      watcher?.close();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+    }, timeoutMs);
+    const check = () => {
+      let text;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return false;
+      }
+      if (!pred(text)) return false;
+      clearTimeout(timer);
+      watcher?.close();
+      resolve(text);
+      return true;
+    };
+    if (check()) return;
+    watcher = watch(dirname(file), () => check());
+  });
+}
+
+/** The raw value of KEY in a dotenv text (for comparisons only, never printed). */
+function valueOf(text, key) {
+  const line = text.split('\n').find((l) => l.startsWith(`${key}=`));
+  assert(line !== undefined, `no ${key} line`);
+  return line.slice(key.length + 1).trim();
 }
 
 function assert(cond, message) {
@@ -59,13 +92,24 @@ class Workbench {
     await this.page.locator('.editor-instance .view-lines').first().waitFor({ timeout: 20_000 });
   }
 
-  /** Opens a file through Quick Open (Ctrl+P), for nested paths. */
-  async quickOpen(relPath) {
+  /** Opens a file through Quick Open (Ctrl+P): clicks the result whose row mentions `folder`. */
+  async quickOpen(relPath, folder) {
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: 10_000 });
     await input.fill(relPath);
-    await this.page.locator('.quick-input-widget .monaco-list-row').first().waitFor({ timeout: 10_000 });
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: folder }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /** Ctrl+G to a 1-based line and column of the active editor. */
+  async gotoLine(line, column = 1) {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`:${line}:${column}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
   }
@@ -80,15 +124,28 @@ class Workbench {
     return panel.locator('.monaco-list-row');
   }
 
-  /** Runs a command from the palette by its title. */
+  /**
+   * Runs a command from the palette by its title. Right after start-up the palette may not list
+   * the extension's commands yet (it does not refresh while open), so it is reopened up to 3 times.
+   */
   async runCommand(title) {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(`>${title}`);
+      const row = this.page.locator(`.quick-input-widget .monaco-list-row[aria-label^="${title}"]`).first();
+      try {
+        await row.waitFor({ timeout: 5_000 });
+      } catch (e) {
+        await this.page.keyboard.press('Escape');
+        if (attempt === 3) throw new Error(`the command palette does not list "${title}"`);
+        continue;
+      }
+      await row.click();
+      await this.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+      return;
+    }
   }
 
   async shot(name, locator) {
@@ -97,6 +154,82 @@ class Workbench {
     else await this.page.screenshot({ path: file });
     return file;
   }
+}
+
+/**
+ * Runs in the page: from now on, checks the editor before every painted frame (requestAnimationFrame)
+ * and after every DOM change. A leaf span showing (part of) a secret value without the mask's
+ * transparent style in a frame is a value painted on screen: a flash.
+ */
+function installMaskWatch(vals) {
+  const w = window;
+  const unmaskedSpans = () => {
+    let lines = 0;
+    let unmasked = 0;
+    for (const line of document.querySelectorAll('.editor-instance .view-line')) {
+      const text = line.textContent ?? '';
+      if (!vals.some((v) => text.includes(v))) continue;
+      lines++;
+      for (const span of line.querySelectorAll('span')) {
+        if (span.children.length > 0) continue;
+        const t = span.textContent ?? '';
+        if (t.length < 4 || !vals.some((v) => v.includes(t))) continue;
+        const style = getComputedStyle(span);
+        if (style.opacity !== '0' && style.color !== 'rgba(0, 0, 0, 0)' && style.color !== 'transparent') unmasked++;
+      }
+    }
+    return { lines, unmasked };
+  };
+  const watch = { frames: 0, flashFrames: 0, mutationsUnmasked: 0, seen: 0, firstFlash: 0, lastFlash: 0, running: true };
+  w.__maskWatch = watch;
+  const frame = (t) => {
+    if (!watch.running) return;
+    const r = unmaskedSpans();
+    watch.frames++;
+    if (r.lines > 0) watch.seen++;
+    if (r.unmasked > 0) {
+      watch.flashFrames++;
+      if (!watch.firstFlash) watch.firstFlash = t;
+      watch.lastFlash = t;
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  watch.observer = new MutationObserver(() => {
+    if (unmaskedSpans().unmasked > 0) watch.mutationsUnmasked++;
+  });
+  watch.observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class'] });
+}
+
+/** Runs in the page: stops the watch and returns its counts. */
+function stopMaskWatch() {
+  const w = window.__maskWatch;
+  w.running = false;
+  w.observer.disconnect();
+  return { frames: w.frames, flashFrames: w.flashFrames, mutationsUnmasked: w.mutationsUnmasked, seen: w.seen, flashMs: Math.round(w.lastFlash - w.firstFlash) };
+}
+
+function describeWatch(w) {
+  return `${w.flashFrames} of ${w.frames} frames painted a value unmasked (over ~${w.flashMs} ms; ${w.mutationsUnmasked} DOM changes left one unmasked)`;
+}
+
+/** Runs in the page: how many value-bearing lines are on screen, and how many leaf spans show a value. */
+function maskState(vals) {
+  let lines = 0;
+  let unmasked = 0;
+  for (const line of document.querySelectorAll('.editor-instance .view-line')) {
+    const text = line.textContent ?? '';
+    if (!vals.some((v) => text.includes(v))) continue;
+    lines++;
+    for (const span of line.querySelectorAll('span')) {
+      if (span.children.length > 0) continue;
+      const t = span.textContent ?? '';
+      if (t.length < 4 || !vals.some((v) => v.includes(t))) continue;
+      const style = getComputedStyle(span);
+      if (style.opacity !== '0' && style.color !== 'rgba(0, 0, 0, 0)' && style.color !== 'transparent') unmasked++;
+    }
+  }
+  return { lines, unmasked };
 }
 
 /** Waits until `fn()` returns a truthy value, re-reading the DOM on each animation frame of Playwright's polling. */
@@ -145,8 +278,15 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
   const serverEnv = isolatedEnv(join(root, 'server-env'), tools.nodeBin);
   const ws = prepareWorkspace(join(root, 'workspace'), { env: serverEnv });
   const values = fixtureValues(ws);
+  const secrets = fixtureValues(ws, { secretsOnly: true });
   const userDataDir = join(root, 'user-data');
-  writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern', 'window.commandCenter': false, 'editor.minimap.enabled': false });
+  writeUserSettings(userDataDir, {
+    'workbench.colorTheme': 'Default Dark Modern',
+    'window.commandCenter': false,
+    'editor.minimap.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.layoutControl.enabled': false,
+  });
   const server = await startCodeServer({
     codeServerBin: tools.codeServerBin,
     nodeBin: tools.nodeBin,
@@ -185,25 +325,129 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
       }
     };
 
-    await test('the workbench opens the fixture workspace', async () => {
+    await test('the workbench opens the fixture workspace and the extension starts', async () => {
       await wb.open(`${server.url}/?folder=${encodeURIComponent(ws)}`);
+      // The status bar item turns into a shield with counts once the server has indexed the workspace.
+      await page.locator('.statusbar-item').filter({ has: page.locator('.codicon-shield') }).first().waitFor({ timeout: 60_000 });
     });
 
-    await test('opening .env shows it in an editor with the extension active', async () => {
+    // Masking goes on first, so that no screenshot shows a value and every file opened below is
+    // watched for a frame where a value sits in the DOM unmasked.
+    await test('masking: "Toggle masking" turns it on for the window', async () => {
+      await wb.runCommand('Secret Hygiene: Toggle masking of secret values');
+      await page.locator('.statusbar-item', { hasText: 'masking on' }).first().waitFor({ timeout: 10_000 });
+      await page.evaluate(installMaskWatch, secrets);
+    });
+
+    await test('opening .env: values are masked from the first frame, comments included; the status bar counts findings', async () => {
       await wb.openFile('.env');
-      const text = await page.locator('.editor-instance .view-lines').first().innerText();
-      assert(text.includes('APP_NAME'), 'the editor does not show the .env file');
+      await page.locator('.editor-instance .view-line', { hasText: 'OLD_SESSION_SECRET' }).first().waitFor();
+      const state = await until(page, 'every value on screen to be masked', async () => {
+        const st = await page.evaluate(maskState, secrets);
+        return st.lines >= 4 && st.unmasked === 0 ? st : undefined;
+      });
+      assert(state.lines >= 4, `only ${state.lines} value-bearing lines on screen`);
+      const watch = await page.evaluate(stopMaskWatch);
+      log(`masking on open of .env: ${describeWatch(watch)}`);
+      assert(watch.seen > 0, 'the watch never saw a value-bearing line in a frame');
+      assert(watch.flashFrames === 0, `while .env opened, ${describeWatch(watch)}`);
+      const item = page.locator('.statusbar-item').filter({ has: page.locator('.codicon-shield') }).first();
+      await item.waitFor({ timeout: 30_000 });
+      assertNoValue((await item.getAttribute('aria-label')) ?? '', values, 'the status bar item');
+      shotsTaken.push(await wb.shot('masking.png', page.locator('.editor-instance').first()));
     });
 
-    await test('the Problems panel lists the parse error with its rule id and line', async () => {
+    await test('the Problems panel lists the findings with message, rule id and line, for open and unopened files', async () => {
       const rows = await wb.problems();
-      const label = await until(page, 'a parse-error row in the Problems panel', async () => {
-        const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-        return labels.find((l) => /LOG_LEVEL/.test(l) && /line 9\b/.test(l));
+      const expected = [
+        { file: '.env', rule: 'weak-secret', line: 4, text: /JWT_SECRET/ },
+        { file: '.env', rule: 'client-exposed-secret', line: 7, text: /NEXT_PUBLIC_API_SECRET/ },
+        { file: '.env', rule: 'parse-error', line: 9, text: /LOG_LEVEL/ },
+        { file: '.env.production', rule: 'env-not-ignored', line: 1, text: /\.env\.production/ },
+      ];
+      const read = () =>
+        rows.evaluateAll((els) => els.map((e) => ({ label: e.getAttribute('aria-label') ?? '', text: e.innerText.replace(/\s+/g, ' ') })));
+      const found = await until(page, `Problems rows for ${expected.map((e) => e.rule).join(', ')}`, async () => {
+        const all = await read();
+        return expected.every((e) => all.some((r) => new RegExp(`secret-hygiene\\s*\\(?${e.rule}\\)?`).test(r.text) && e.text.test(r.label) && r.text.includes(`[Ln ${e.line},`)))
+          ? all
+          : undefined;
+      }, 45_000).catch(async (e) => {
+        const all = await read();
+        for (const r of all) assertNoValue(r.label + r.text, values, 'a Problems row');
+        throw new Error(`${e.message}; rows: ${all.map((r) => r.text).join(' | ') || 'none'}`);
       });
-      assert(/secret-hygiene/.test(label), 'the row does not name the secret-hygiene source');
-      assertNoValue(label, values, 'the Problems row');
-      shotsTaken.push(await wb.shot('problems-panel.png'));
+      for (const r of found) assertNoValue(r.label + r.text, values, 'a Problems row');
+      assert(found.some((r) => /generated by secret-hygiene/.test(r.label)), 'no row names the secret-hygiene source');
+      // .env.production was never opened: its rows come from the workspace index.
+      assert(found.some((r) => /\.env\.production/.test(r.label) && /problems? in file/.test(r.label)), 'no group for the unopened .env.production');
+      shotsTaken.push(await wb.shot('diagnostics.png'));
+    });
+
+    await test('hover on JWT_SECRET tells strength, rotation slots and fingerprint, never the value', async () => {
+      await wb.openFile('.env');
+      await wb.gotoLine(4, 3);
+      await wb.runCommand('Show or Focus Hover');
+      const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'JWT_SECRET' }).first();
+      await hover.waitFor({ timeout: 20_000 });
+      const text = await hover.innerText();
+      assert(/Strength/.test(text) && /bytes/.test(text), 'the hover gives no strength');
+      assert(/JWT_SECRET_PREVIOUS/.test(text), 'the hover does not name the previous slot');
+      assertNoValue(text, values, 'the hover');
+      assert(!/\bchangeme\b/.test(text), 'the hover shows the JWT_SECRET value');
+      shotsTaken.push(await wb.shot('hover.png'));
+      await page.keyboard.press('Escape');
+    });
+
+    await test('the quick-fix menu on JWT_SECRET offers the replacement, the suppression and the docs', async () => {
+      await wb.gotoLine(4, 14);
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget').first();
+      await menu.waitFor({ timeout: 20_000 });
+      await menu.locator('.monaco-list-row', { hasText: 'Replace JWT_SECRET with a new 32-byte secret' }).first().waitFor({ timeout: 20_000 });
+      const text = await menu.innerText();
+      assert(/Disable weak-secret for this line/.test(text), 'no "Disable weak-secret for this line"');
+      assert(/Show documentation for weak-secret/.test(text), 'no "Show documentation for weak-secret"');
+      assertNoValue(text, values, 'the quick-fix menu');
+      shotsTaken.push(await wb.shot('quick-fix.png'));
+      await page.keyboard.press('Escape');
+    });
+
+    await test('"Secret Hygiene: Rotate secret" from the command palette rotates the key under the cursor', async () => {
+      const file = join(ws, 'rotation', '.env');
+      const before = readFileSync(file, 'utf8');
+      const oldValue = valueOf(before, 'API_JWT_SECRET');
+      await wb.quickOpen('rotation/.env', 'rotation');
+      await page.locator('.editor-instance .view-line', { hasText: 'API_JWT_SECRET_PREVIOUS' }).first().waitFor();
+      await wb.gotoLine(2, 3);
+      await wb.runCommand('Secret Hygiene: Rotate secret');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Rotated API_JWT_SECRET' }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      const toastText = await toast.innerText();
+      assertNoValue(toastText, values, 'the "Rotated" notification');
+      // VS Code may save a file an extension's workspace edit touched (files.refactoring.autoSave);
+      // save anyway, then wait for the file on disk to change.
+      await page.keyboard.press('Control+S');
+      await waitForFile(file, (t) => /^API_JWT_SECRET_PREVIOUS=\S/m.test(t) && /^API_JWT_SECRET=\S/m.test(t) && valueOf(t, 'API_JWT_SECRET') !== oldValue, 'the rotation to reach rotation/.env on disk');
+      const after = readFileSync(file, 'utf8');
+      assert(valueOf(after, 'API_JWT_SECRET_PREVIOUS') === oldValue, 'API_JWT_SECRET_PREVIOUS does not hold the old value on disk');
+      const fresh = valueOf(after, 'API_JWT_SECRET');
+      assert(/^[0-9a-f]{64}$/.test(fresh) && fresh !== oldValue, 'API_JWT_SECRET on disk is not a new 32-byte hex value');
+      assertNoValue(toastText, [fresh], 'the "Rotated" notification');
+    });
+
+    await test('masking: a file opened later (.env.production) does not flash its values either', async () => {
+      await page.evaluate(installMaskWatch, secrets);
+      await wb.openFile('.env.production');
+      await page.locator('.editor-instance .view-line', { hasText: 'WALLET_ENCRYPTION_KEY_VERSION' }).first().waitFor();
+      await until(page, 'every value on screen to be masked', async () => {
+        const st = await page.evaluate(maskState, secrets);
+        return st.lines >= 3 && st.unmasked === 0 ? st : undefined;
+      });
+      const watch = await page.evaluate(stopMaskWatch);
+      log(`masking on open of .env.production: ${describeWatch(watch)}`);
+      assert(watch.seen > 0, 'the watch never saw a value-bearing line in a frame');
+      assert(watch.flashFrames === 0, `while .env.production opened, ${describeWatch(watch)}`);
     });
 
     if (process.env.SECRET_HYGIENE_E2E_UPDATE_IMAGES === '1') {

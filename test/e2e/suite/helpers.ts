@@ -225,3 +225,59 @@ export async function pollUntil(what: string, check: () => boolean, timeoutMs = 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Files the tests may change; `snapshot()` before, `restore()` after, so tests stay independent. */
+export const FIXTURE_FILES = ['.env', '.env.production', '.gitignore', '.secret-hygiene.json', 'rotation/.env', 'src/config.ts'];
+
+export async function snapshot(files = FIXTURE_FILES): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const f of files) out.set(f, await vscode.workspace.fs.readFile(wsUri(f)));
+  return out;
+}
+
+/**
+ * Puts the files back as they were: unsaved edits are reverted, changed files rewritten, and files
+ * the test created (listed in `created`) deleted. Open documents are awaited until they show the
+ * disk text again.
+ */
+export async function restore(saved: Map<string, Uint8Array>, created: string[] = []): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments) {
+    if (!doc.isDirty || doc.uri.scheme !== workspaceRoot().scheme) continue;
+    await vscode.window.showTextDocument(doc, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  for (const [f, bytes] of saved) {
+    const uri = wsUri(f);
+    const now = await vscode.workspace.fs.readFile(uri);
+    if (now.length === bytes.length && now.every((b, i) => b === bytes[i])) continue;
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const text = new TextDecoder().decode(bytes);
+    if (doc) await waitForDocument(doc, (d) => d.getText() === text, `${f} to reload from disk`);
+  }
+  for (const f of created) {
+    await vscode.workspace.fs.delete(wsUri(f), { recursive: true }).then(undefined, () => undefined);
+  }
+}
+
+/** Finds the action whose title matches; the failure lists the titles offered (titles carry no values). */
+export function findAction(actions: readonly vscode.CodeAction[], title: RegExp, where: string): vscode.CodeAction {
+  const a = actions.find((x) => title.test(x.title));
+  assert.ok(a, `${where}: no action matching ${title}; offered: ${actions.map((x) => JSON.stringify(x.title)).join(', ') || 'none'}`);
+  return a;
+}
+
+/** Runs `undo` in `editor` (focused first, as a user's Ctrl+Z). */
+export async function undoIn(editor: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(editor.document, { preview: false, viewColumn: editor.viewColumn });
+  await vscode.commands.executeCommand('undo');
+}
+
+/** pollUntil for checks that ask VS Code (code lenses after a settings change): bounded, ends as soon as it holds. */
+export async function pollUntilAsync(what: string, check: () => Promise<boolean>, timeoutMs = DEFAULT_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -26,23 +26,32 @@ export async function run(): Promise<void> {
   }
   const outcomes: TestOutcome[] = [];
   const started = Date.now();
+  const file = process.env.SECRET_HYGIENE_E2E_RESULTS;
+  // Written after every test, so a run cut short by the launcher's timeout still tells how far it got.
+  const write = (finished: boolean) => {
+    if (!file) return;
+    const passed = outcomes.filter((o) => o.state === 'passed').length;
+    const failed = outcomes.filter((o) => o.state === 'failed').length;
+    fs.writeFileSync(file, JSON.stringify({ finished, passed, failed, ms: Date.now() - started, tests: outcomes }, null, 2));
+  };
+  write(false);
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {
-      const passed = outcomes.filter((o) => o.state === 'passed').length;
+      write(true);
       const failed = outcomes.filter((o) => o.state === 'failed').length;
-      const file = process.env.SECRET_HYGIENE_E2E_RESULTS;
-      if (file) {
-        fs.writeFileSync(file, JSON.stringify({ passed, failed, ms: Date.now() - started, tests: outcomes }, null, 2));
-      }
-      console.log(`in-host: ${passed} passed, ${failed} failed`);
+      console.log(`in-host: ${outcomes.length - failed} passed, ${failed} failed`);
       if (failures > 0) reject(new Error(`${failures} in-host test(s) failed`));
       else resolve();
     });
-    runner.on('pass', (test) => outcomes.push({ title: test.fullTitle(), state: 'passed', ms: test.duration }));
+    runner.on('pass', (test) => {
+      outcomes.push({ title: test.fullTitle(), state: 'passed', ms: test.duration });
+      write(false);
+    });
     // Hook failures count as failures too. Error messages are written by the tests and never
     // carry a secret value (see helpers.ts).
-    runner.on('fail', (test, err: Error) =>
-      outcomes.push({ title: test.fullTitle(), state: 'failed', error: String(err?.stack ?? err).split('\n').slice(0, 8).join('\n') }),
-    );
+    runner.on('fail', (test, err: Error) => {
+      outcomes.push({ title: test.fullTitle(), state: 'failed', error: String(err?.stack ?? err).split('\n').slice(0, 8).join('\n') });
+      write(false);
+    });
   });
 }
