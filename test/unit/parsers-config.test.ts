@@ -14,7 +14,7 @@ import { parseYamlConfig } from '../../server/src/core/parsers/yaml';
 import { parseJsonConfig } from '../../server/src/core/parsers/json';
 import { parseProperties } from '../../server/src/core/parsers/properties';
 import { interpolate } from '../../server/src/core/parsers/interpolation';
-import { firstTooDeepLine, MAX_YAML_DEPTH } from '../../server/src/core/parsers/yaml-support';
+import { firstTooDeepOffset, MAX_YAML_DEPTH } from '../../server/src/core/parsers/yaml-support';
 import { parseSource } from '../../server/src/core/parse';
 import { formatOf } from '../../server/src/core/files';
 import { LineIndex } from '../../server/src/core/text';
@@ -24,6 +24,8 @@ const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'config')
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 300);
 const SEED = Number(process.env.FUZZ_SEED) || 0xc0f16;
 const PATH = process.env.FUZZ_PATH;
+/** The deep-nesting property is heavier per run: a tenth of the runs, 20 to 200. */
+const DEEP_RUNS = Math.min(200, Math.max(20, Math.round(RUNS / 10)));
 
 function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
@@ -397,8 +399,39 @@ describe('YAML: hostile input', () => {
       'a: "' + '['.repeat(500) + '"\nb: |\n' + Array.from({ length: 300 }, (_, i) => ' '.repeat(i + 2) + 'x').join('\n') + '\n',
       "# [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\na: 'x [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['\n",
     ];
-    for (const t of ok) assert.strictEqual(firstTooDeepLine(t, MAX_YAML_DEPTH), -1);
-    assert.notStrictEqual(firstTooDeepLine('['.repeat(MAX_YAML_DEPTH + 1), MAX_YAML_DEPTH), -1);
+    for (const t of ok) assert.strictEqual(firstTooDeepOffset(t, MAX_YAML_DEPTH), -1);
+    assert.notStrictEqual(firstTooDeepOffset('['.repeat(MAX_YAML_DEPTH + 1), MAX_YAML_DEPTH), -1);
+    // A quote inside a plain scalar opens nothing: the brackets after it still count.
+    const sneaky = 'a: b\n  "c\nd: ' + '['.repeat(2000) + ']'.repeat(2000) + '\n';
+    const at = firstTooDeepOffset(sneaky, MAX_YAML_DEPTH);
+    assert.ok(at > sneaky.indexOf('[') && at <= sneaky.indexOf('[') + MAX_YAML_DEPTH, 'found inside the brackets');
+    const sneakyBlock = "a: it's\n" + Array.from({ length: 1500 }, (_, i) => ' '.repeat(i) + 'k:').join('\n');
+    assert.deepStrictEqual(parseYamlConfig('config/x.yml', sneakyBlock).problems.map((p) => p.kind), ['nesting-too-deep']);
+  });
+
+  it(`generated deep nesting never reaches the yaml package's own stack limit (${DEEP_RUNS} runs)`, () => {
+    // Valid deep documents: block levels (maps, sequences, keys with brackets and quotes in them,
+    // comments full of brackets), then flow levels down to a scalar.
+    const blockLevel = fc.constantFrom('k:', '-', '"k[{":', "it's:", 'k: # [[[[{{', "'[':");
+    const flowLevel = fc.constantFrom('[', '{k: ', '["]", ', "{'[': ");
+    const deep = fc.tuple(fc.array(blockLevel, { maxLength: 700, size: 'max' }), fc.array(flowLevel, { maxLength: 700, size: 'max' })).map(([blocks, flows]) => {
+      let text = '';
+      blocks.forEach((b, i) => {
+        text += (i === 0 ? '' : '\n') + ' '.repeat(i * 2) + b;
+      });
+      const opened = flows.map((f) => (f.includes('[') && !f.startsWith('{') ? ']' : '}'));
+      return text + (blocks.length > 0 ? ' ' : '') + flows.join('') + 'x' + opened.reverse().join('');
+    });
+    const details = fc.check(
+      fc.property(deep, (text) => {
+        for (const parse of [parseYamlConfig, parseCompose]) {
+          const p = parse('config/deep.yml', text);
+          if (p.problems.some((x) => x.message.includes('RESOURCE_EXHAUSTION'))) throw new Error(`the yaml package ran out of stack (${text.length} chars)`);
+        }
+      }),
+      { seed: SEED, numRuns: DEEP_RUNS, path: PATH },
+    );
+    if (details.failed) assert.fail(`${details.errorInstance instanceof Error ? details.errorInstance.message : 'failed'}; replay with FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath}`);
   });
 
   it('error messages do not quote the text', () => {

@@ -2,7 +2,7 @@
  * What the YAML-based parsers (config YAML, docker compose) share: parsing with a nesting guard,
  * problems without source text, and the exact place and value of a scalar.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { CST, Lexer, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Node as YamlNode, Scalar } from 'yaml';
 import type { CommentedEntry, ParseProblem, QuoteStyle } from '../types';
 import { LineIndex } from '../text';
@@ -14,6 +14,7 @@ import { LineIndex } from '../text';
  * a dozen levels; a hundred leaves room for anything real.
  */
 export const MAX_YAML_DEPTH = 100;
+
 
 /**
  * `*alias` expansions allowed if a document is ever converted to JS (`doc.toJS({ maxAliasCount })`).
@@ -32,11 +33,17 @@ export interface YamlParse {
 export function parseYamlStream(text: string): YamlParse {
   const lines = new LineIndex(text);
   const problems: ParseProblem[] = [];
-  const deep = firstTooDeepLine(text, MAX_YAML_DEPTH);
+  let deep: number;
+  try {
+    deep = firstTooDeepOffset(text, MAX_YAML_DEPTH);
+  } catch (e) {
+    problems.push({ start: 0, end: 0, message: `The YAML lexer failed (${e instanceof Error ? e.name : 'error'}); the file was not read`, severity: 'error', kind: 'syntax-error' });
+    return { docs: [], problems, lines };
+  }
   if (deep !== -1) {
     problems.push({
       start: deep,
-      end: lines.lineEnd(lines.positionAt(deep).line),
+      end: Math.max(deep, lines.lineEnd(lines.positionAt(deep).line)),
       message: `YAML nested deeper than ${MAX_YAML_DEPTH} levels here; the file was not read`,
       severity: 'error',
       kind: 'nesting-too-deep',
@@ -191,88 +198,98 @@ export class AnchorTable {
 }
 
 /**
- * An upper bound on YAML nesting, line by line, without the `yaml` package: open block
- * indentation levels + compact `- ` / `? ` / `: ` indicators + open flow brackets. Returns the
- * offset of the first line over `limit`, or -1. Quotes, comments and block scalars are skipped
- * so that brackets in text do not count; it may overestimate, never underestimate by much.
+ * The offset where YAML nesting first goes over `limit`, or -1. A cheap upper bound lets
+ * ordinary files through at once; otherwise the `yaml` package's own lexer (iterative, and exact
+ * about quotes, comments and block scalars) is run and counted: open block indentation levels,
+ * compact `- ` / `? ` / `: ` indicators on the line, open flow brackets. It stops at the first
+ * offending token, so a hostile file costs no more than its first hundred levels.
  */
-export function firstTooDeepLine(text: string, limit: number): number {
+export function firstTooDeepOffset(text: string, limit: number): number {
+  if (depthUpperBound(text) <= limit) return -1;
+  return lexedTooDeep(text, limit);
+}
+
+/** Every `[`/`{` in the file + the widest (indentation + indicators) of any line + 1. */
+function depthUpperBound(text: string): number {
+  let opens = 0;
+  let widest = 0;
+  let indent = 0;
+  let indicators = 0;
+  let lineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      widest = Math.max(widest, indent + indicators);
+      indent = 0;
+      indicators = 0;
+      lineStart = true;
+      continue;
+    }
+    if (lineStart && (c === 32 || c === 9)) {
+      indent++;
+      continue;
+    }
+    lineStart = false;
+    if (c === 91 || c === 123) opens++;
+    else if (c === 45 || c === 63 || c === 58) {
+      const next = text.charCodeAt(i + 1);
+      if (Number.isNaN(next) || next === 32 || next === 9 || next === 10 || next === 13) indicators++;
+    }
+  }
+  return opens + Math.max(widest, indent + indicators) + 1;
+}
+
+function lexedTooDeep(text: string, limit: number): number {
   const indents: number[] = [];
   let flow = 0;
-  let quote: '' | '"' | "'" = '';
-  let blockScalarIndent = -1;
-  let pos = 0;
-  const n = text.length;
-  while (pos <= n) {
-    let end = pos;
-    while (end < n && text[end] !== '\n' && text[end] !== '\r') end++;
-    let i = pos;
-    while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
-    const indent = i - pos;
-    const blank = i === end || (quote === '' && text[i] === '#');
-    if (blockScalarIndent !== -1 && (blank || indent > blockScalarIndent)) {
-      // inside a block scalar: its lines are text
-    } else if (!blank || quote !== '') {
-      blockScalarIndent = -1;
-      let depth = indents.length;
-      if (quote === '' && flow === 0) {
+  let offset = 0;
+  let lineStart = true;
+  let indent = 0;
+  let compact = 0;
+  let scalarNext = false;
+  for (const tok of new Lexer().lex(text)) {
+    // Control tokens mark modes and take no place in the text.
+    if (tok === '\x02' || tok === '\x18') continue;
+    if (tok === '\x1f') {
+      scalarNext = true;
+      continue;
+    }
+    const at = offset;
+    offset += tok.length;
+    const type = scalarNext ? 'scalar' : CST.tokenType(tok);
+    scalarNext = false;
+    switch (type) {
+      case 'newline':
+        lineStart = true;
+        indent = 0;
+        continue;
+      case 'space':
+        if (lineStart) indent += tok.length;
+        continue;
+      case 'comment':
+      case 'byte-order-mark':
+      case 'directive-line':
+        continue;
+      case 'doc-start':
+      case 'doc-end':
+        indents.length = 0;
+        flow = 0;
+        continue;
+      default:
+        break;
+    }
+    if (lineStart) {
+      lineStart = false;
+      compact = 0;
+      if (flow === 0) {
         while (indents.length > 0 && indents[indents.length - 1] >= indent) indents.pop();
         indents.push(indent);
-        depth = indents.length;
-        while (i < end && (text[i] === '-' || text[i] === '?' || text[i] === ':') && (i + 1 === end || text[i + 1] === ' ' || text[i + 1] === '\t')) {
-          depth++;
-          i++;
-          while (i < end && (text[i] === ' ' || text[i] === '\t')) i++;
-        }
       }
-      let maxFlow = flow;
-      // `nodeStart`: the next character may begin a node (a quote or a flow collection).
-      let nodeStart = true;
-      for (let k = i; k < end; k++) {
-        const c = text[k];
-        if (quote === '"') {
-          if (c === '\\') k++;
-          else if (c === '"') quote = '';
-          nodeStart = false;
-          continue;
-        }
-        if (quote === "'") {
-          if (c === "'" && text[k + 1] === "'") k++;
-          else if (c === "'") quote = '';
-          nodeStart = false;
-          continue;
-        }
-        if (c === ' ' || c === '\t') continue;
-        if (c === '#' && (k === pos || text[k - 1] === ' ' || text[k - 1] === '\t')) break;
-        if ((c === '"' || c === "'") && nodeStart) {
-          quote = c;
-          continue;
-        }
-        if ((c === '[' || c === '{') && (nodeStart || flow > 0)) {
-          flow++;
-          if (flow > maxFlow) maxFlow = flow;
-          nodeStart = true;
-          continue;
-        }
-        if ((c === ']' || c === '}') && flow > 0) {
-          flow--;
-          nodeStart = false;
-          continue;
-        }
-        if (c === ',' || ((c === ':' || c === '-' || c === '?') && (k + 1 === end || text[k + 1] === ' ' || text[k + 1] === '\t'))) {
-          nodeStart = true;
-          continue;
-        }
-        if ((c === '|' || c === '>') && nodeStart && flow === 0 && /^[|>][0-9+-]*[ \t]*(?:#.*)?$/.test(text.slice(k, end))) {
-          blockScalarIndent = indent;
-          break;
-        }
-        nodeStart = false;
-      }
-      if (depth + maxFlow > limit) return pos;
     }
-    if (end >= n) break;
-    pos = end + (text[end] === '\r' && text[end + 1] === '\n' ? 2 : 1);
+    if (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') compact++;
+    else if (type === 'flow-seq-start' || type === 'flow-map-start') flow++;
+    else if ((type === 'flow-seq-end' || type === 'flow-map-end') && flow > 0) flow--;
+    if (indents.length + compact + flow > limit) return at;
   }
   return -1;
 }
