@@ -107,7 +107,7 @@ function readListItem(ctx: ComposeContext, node: Scalar): void {
   if (name === '') return;
   // Offsets inside the scalar are exact while the written text equals the value up to "=".
   const rawEq = ctx.text.slice(info.start, info.end).indexOf('=');
-  const keyExact = info.literal || (rawEq === eq && ctx.text.slice(info.start, info.start + Math.max(eq, 0)) === info.value.slice(0, Math.max(eq, 0)));
+  const keyExact = info.literal || (eq !== -1 && rawEq === eq && ctx.text.slice(info.start, info.start + Math.max(eq, 0)) === info.value.slice(0, Math.max(eq, 0)));
   const lead = info.value.length - info.value.trimStart().length;
   const keyPlace = keyExact
     ? { start: info.start + lead, end: info.start + lead + name.length }

@@ -83,6 +83,13 @@ const EOF = 17;
 function cutDeepNesting(text: string, problems: ParseProblem[]): { parseText: string; cut: [number, number][] } {
   const cut: [number, number][] = [];
   let parseText = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  // Fewer brackets than the limit in the whole text cannot nest past it: no need to scan.
+  let opens = 0;
+  for (let i = 0; i < parseText.length && opens <= MAX_JSON_DEPTH; i++) {
+    const c = parseText.charCodeAt(i);
+    if (c === 91 || c === 123) opens++;
+  }
+  if (opens <= MAX_JSON_DEPTH) return { parseText, cut };
   const scanner = createScanner(parseText, true);
   let depth = 0;
   let cutStart = -1;
