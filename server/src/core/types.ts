@@ -58,13 +58,16 @@ export interface EnvEntry {
   line: number;
   /** The value is a reference to another variable (`${VAR}`), not a value of its own. */
   reference?: boolean;
-  /** The value is the default of a compose interpolation (`${VAR:-default}`). */
+  /** The value is the default of an interpolation: compose `${VAR:-default}`, Spring `${VAR:default}`. */
   interpolationDefault?: boolean;
-  /** The variable named by a compose interpolation (`${VAR:-default}` -> VAR). */
+  /** The variable named by that interpolation (`${VAR:-default}` -> VAR). */
   interpolationVar?: string;
   /** The literal text is an encoding of the value (Kubernetes Secret `data:` is base64). */
   encodedAs?: 'base64';
-  /** The value is not literal text the engine can rewrite safely (e.g. YAML block scalars, JSON escapes). */
+  /**
+   * The value is not literal text the engine can rewrite safely: YAML block scalars, JSON escapes,
+   * properties continuations, JSON numbers, and rare dotenv corner cases (U+2028 inside quotes).
+   */
   readOnly?: boolean;
 }
 
