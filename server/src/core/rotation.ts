@@ -212,7 +212,10 @@ class FileView {
     const e = list[0];
     if (e.readOnly) refuse(`${key} on line ${e.line + 1} is not written as literal text (a block scalar or an escaped string); edit it by hand`, 'read-only');
     if (e.reference) refuse(`${key} on line ${e.line + 1} refers to another variable; rotate the variable it refers to`, 'reference');
-    if (e.interpolationDefault) refuse(`${key} on line ${e.line + 1} is the default of \${${e.interpolationVar ?? key}:-...}; set and rotate the value in the env file instead`, 'unsupported');
+    if (e.interpolationDefault) {
+      const form = this.source.format === 'compose' ? ':-...' : ':...';
+      refuse(`${key} on line ${e.line + 1} is the default of \${${e.interpolationVar ?? key}${form}}, used when the variable is unset; set and rotate the variable in the env file instead`, 'unsupported');
+    }
     const span = this.span(e);
     const bad = this.source.problems.find((p) => p.severity === 'error' && p.start <= span.end && p.end >= span.start);
     if (bad) {
