@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { Analyzer } from '../core/analyzer';
+import { Analyzer, type FileInput } from '../core/analyzer';
 import { resolveConfig } from '../core/config';
 import { RULES } from '../core/rules';
 import type { Finding, Severity } from '../core/types';
@@ -122,15 +122,18 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   const list = [...all].sort();
   let unreadable = 0;
   const BATCH = 64;
+  const inputs: FileInput[] = [];
   for (let i = 0; i < list.length; i += BATCH) {
     const batch = list.slice(i, i + BATCH);
     const read = await Promise.all(batch.map((rel) => readWorkspaceFile(path.join(root, rel), config.maxFileBytes)));
     batch.forEach((rel, k) => {
       const r = read[k];
       if (r.unreadable && explicit.has(rel)) unreadable++;
-      analyzer.setFile({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
+      inputs.push({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
     });
   }
+  // One bulk update: nothing reads findings before every file is in.
+  analyzer.setFiles(inputs);
 
   const files: Report['files'] = [];
   for (const rel of [...wanted].sort()) {

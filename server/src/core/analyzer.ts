@@ -65,6 +65,17 @@ export class Analyzer implements WorkspaceView {
    */
   private readonly presenceBefore = new Map<string, boolean>();
   private readonly strengthCache = new Map<string, Strength>();
+  /**
+   * The sets `allKeys()` and `dualKeyBases()` hand out, rebuilt only when a key or base appears or
+   * disappears. Rules call them once per file; copying 100k keys per call made a check of 5,000
+   * files quadratic. A stable identity also lets a rule memoise work per key set.
+   */
+  private keySetView: ReadonlySet<string> | undefined;
+  private dualBasesView: ReadonlySet<string> | undefined;
+  /** `slotBase(key) !== undefined` per key name: keys repeat across files and edits. */
+  private readonly slotLike = new Map<string, boolean>();
+  /** Value hashes whose occurrences were already added to the update's affected set. */
+  private readonly propagated = new Set<string>();
 
   constructor(options: AnalyzerOptions = {}) {
     this.config = options.config ?? DEFAULT_CONFIG;
@@ -97,8 +108,25 @@ export class Analyzer implements WorkspaceView {
 
   /** Adds or replaces a file. Returns every path whose findings may have changed. */
   setFile(input: FileInput): Set<string> {
+    const affected = new Set<string>();
+    this.putFile(input, affected);
+    return this.finishUpdate(affected);
+  }
+
+  /**
+   * Adds or replaces many files as one update (a workspace load, a CLI run): the same end state and
+   * the same affected paths as calling `setFile` for each, but the "every file may have changed"
+   * decision and the affected set are computed once instead of once per file.
+   */
+  setFiles(inputs: Iterable<FileInput>): Set<string> {
+    const affected = new Set<string>();
+    for (const input of inputs) this.putFile(input, affected);
+    return this.finishUpdate(affected);
+  }
+
+  private putFile(input: FileInput, affected: Set<string>): void {
     const before = this.files.get(input.path);
-    const affected = new Set<string>([input.path]);
+    affected.add(input.path);
     if (before) this.unindex(before, affected);
     const source =
       input.text === undefined
@@ -107,7 +135,6 @@ export class Analyzer implements WorkspaceView {
     const state = this.buildState(source, input.meta ?? {});
     this.files.set(input.path, state);
     this.indexState(state, affected);
-    return this.finishUpdate(affected);
   }
 
   removeFile(path: string): Set<string> {
@@ -173,11 +200,11 @@ export class Analyzer implements WorkspaceView {
   }
 
   allKeys(): ReadonlySet<string> {
-    return new Set(this.keyCounts.keys());
+    return (this.keySetView ??= new Set(this.keyCounts.keys()));
   }
 
   dualKeyBases(): ReadonlySet<string> {
-    return new Set(this.dualKeyCounts.keys());
+    return (this.dualBasesView ??= new Set(this.dualKeyCounts.keys()));
   }
 
   isGitIgnored(path: string): boolean | undefined {
@@ -277,7 +304,11 @@ export class Analyzer implements WorkspaceView {
     for (const s of st.secrets) {
       let list = this.index.get(s.hash);
       if (!list) this.index.set(s.hash, (list = []));
-      for (const o of list) affected.add(o.path);
+      // Once per hash and update: later files of a bulk load are in `affected` already.
+      if (!this.propagated.has(s.hash)) {
+        this.propagated.add(s.hash);
+        for (const o of list) affected.add(o.path);
+      }
       list.push({
         path: st.source.path,
         key: s.key,
@@ -293,15 +324,26 @@ export class Analyzer implements WorkspaceView {
     }
     for (const e of st.source.entries) {
       const n = this.keyCounts.get(e.key) ?? 0;
-      if (slotBase(e.key)) this.notePresence('key:' + e.key, n > 0);
+      if (this.isSlotLike(e.key)) this.notePresence('key:' + e.key, n > 0);
+      if (n === 0) this.keySetView = undefined;
       this.keyCounts.set(e.key, n + 1);
     }
     for (const f of st.families.values()) {
       if (f.scheme === 'immediate') continue;
       const n = this.dualKeyCounts.get(f.base) ?? 0;
       this.notePresence('base:' + f.base, n > 0);
+      if (n === 0) this.dualBasesView = undefined;
       this.dualKeyCounts.set(f.base, n + 1);
     }
+  }
+
+  private isSlotLike(key: string): boolean {
+    let r = this.slotLike.get(key);
+    if (r === undefined) {
+      if (this.slotLike.size > 200_000) this.slotLike.clear();
+      this.slotLike.set(key, (r = slotBase(key) !== undefined));
+    }
+    return r;
   }
 
   private notePresence(id: string, present: boolean): void {
@@ -318,21 +360,24 @@ export class Analyzer implements WorkspaceView {
       else this.index.set(s.hash, kept);
     }
     for (const e of st.source.entries) {
-      if (slotBase(e.key)) this.notePresence('key:' + e.key, this.keyCounts.has(e.key));
+      if (this.isSlotLike(e.key)) this.notePresence('key:' + e.key, this.keyCounts.has(e.key));
       const n = (this.keyCounts.get(e.key) ?? 1) - 1;
-      if (n <= 0) this.keyCounts.delete(e.key);
-      else this.keyCounts.set(e.key, n);
+      if (n <= 0) {
+        if (this.keyCounts.delete(e.key)) this.keySetView = undefined;
+      } else this.keyCounts.set(e.key, n);
     }
     for (const f of st.families.values()) {
       if (f.scheme === 'immediate') continue;
       this.notePresence('base:' + f.base, this.dualKeyCounts.has(f.base));
       const n = (this.dualKeyCounts.get(f.base) ?? 1) - 1;
-      if (n <= 0) this.dualKeyCounts.delete(f.base);
-      else this.dualKeyCounts.set(f.base, n);
+      if (n <= 0) {
+        if (this.dualKeyCounts.delete(f.base)) this.dualBasesView = undefined;
+      } else this.dualKeyCounts.set(f.base, n);
     }
   }
 
   private finishUpdate(affected: Set<string>): Set<string> {
+    this.propagated.clear();
     let slotsChanged = false;
     for (const [id, before] of this.presenceBefore) {
       const now = id.startsWith('base:') ? this.dualKeyCounts.has(id.slice(5)) : this.keyCounts.has(id.slice(4));

@@ -1,6 +1,6 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { Analyzer, type AnalyzerOptions } from '../core/analyzer';
+import { Analyzer, type AnalyzerOptions, type FileInput } from '../core/analyzer';
 import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, resolveConfig, type ConfigProblem, type ProjectConfig } from '../core/config';
 import { createFileSelector, type FileSelector } from '../core/files';
 import { decodeBytes } from '../core/text';
@@ -152,13 +152,15 @@ export async function loadWorkspace(root: string, options: AnalyzerOptions & { b
   const posix = process.platform !== 'win32';
   // Read in small parallel batches: fast on SSDs without opening thousands of files at once.
   const BATCH = 64;
+  const inputs: FileInput[] = [];
   for (let i = 0; i < walk.files.length; i += BATCH) {
     const batch = walk.files.slice(i, i + BATCH);
     const read = await Promise.all(batch.map((rel) => readWorkspaceFile(path.join(root, rel), config.config.maxFileBytes)));
     batch.forEach((rel, k) => {
       const r = read[k];
-      analyzer.setFile({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
+      inputs.push({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
     });
   }
+  analyzer.setFiles(inputs);
   return { root, analyzer, config, walk };
 }
