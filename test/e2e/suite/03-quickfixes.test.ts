@@ -79,16 +79,39 @@ describe('quick fixes', () => {
 
   it('reused-secret: replacing SESSION_SECRET in .env.production clears the finding in both files', async () => {
     const { editor, doc, actions } = await fixesFor('.env.production', 'reused-secret', 'SESSION_SECRET');
-    const fix = findAction(actions, /^Replace SESSION_SECRET with a new \d+-byte secret$/, 'reused-secret');
-    const envUri = wsUri('.env');
-    const envLine = lineOfKey(await readText(envUri), 'SESSION_SECRET');
+    const fix = findAction(actions, /^Replace SESSION_SECRET with a new 32-byte secret$/, 'reused-secret');
+    const devUri = wsUri('.env.development');
+    const devLine = lineOfKey(await readText(devUri), 'SESSION_SECRET');
     await applyCheckUndo(editor, fix, async (text) => {
-      assert.notEqual(rawValueOf(text, 'SESSION_SECRET'), rawValueOf(await readText(envUri), 'SESSION_SECRET'), 'the value is still the same as in .env');
+      const fresh = rawValueOf(text, 'SESSION_SECRET');
+      assert.ok(fresh !== rawValueOf(await readText(devUri), 'SESSION_SECRET'), 'the value is still the one in .env.development');
+      assert.ok(/^[0-9a-f]{64}$/.test(fresh), 'hex did not stay hex');
       await waitForNoRule(doc.uri, 'reused-secret');
-      // The other file is re-checked too: its finding named this file.
-      await waitForNoRule(envUri, 'reused-secret', envLine);
+      // The other file, never opened, is re-checked too: its finding named this file.
+      await waitForNoRule(devUri, 'reused-secret', devLine);
     });
-    await waitForRule(envUri, 'reused-secret', envLine);
+    await waitForRule(devUri, 'reused-secret', devLine);
+  });
+
+  it('short-secret: "Replace LEGACY_JWT_SECRET with a new 32-byte secret" keeps hex as hex', async () => {
+    const { editor, doc, line, actions } = await fixesFor('legacy/.env', 'short-secret', 'LEGACY_JWT_SECRET');
+    const fix = findAction(actions, /^Replace LEGACY_JWT_SECRET with a new 32-byte secret$/, 'short-secret');
+    await applyCheckUndo(editor, fix, async (text) => {
+      assert.ok(/^[0-9a-f]{64}$/.test(rawValueOf(text, 'LEGACY_JWT_SECRET')), 'the new value is not 32 bytes of hex');
+      await waitForNoRule(doc.uri, 'short-secret', line);
+    });
+  });
+
+  it('stale-previous-slot: offers "Complete the rotation of SIGNING_KEY"', async () => {
+    const stale = await fixesFor('legacy/.env', 'stale-previous-slot', 'SIGNING_KEY_PREVIOUS');
+    const complete = findAction(stale.actions, /^Complete the rotation of SIGNING_KEY$/, 'stale-previous-slot');
+    assert.equal(complete.command?.command, 'secretHygiene.completeRotation');
+  });
+
+  it('previous-equals-current: offers "Rotate SIGNING_KEY" (the rotation that never happened)', async () => {
+    const same = await fixesFor('legacy/.env', 'previous-equals-current', 'SIGNING_KEY_PREVIOUS');
+    const rotate = findAction(same.actions, /^Rotate SIGNING_KEY\b/, 'previous-equals-current');
+    assert.equal(rotate.command?.command, 'secretHygiene.rotateSecret');
   });
 
   it('client-exposed-secret: "Rename to server-only API_SECRET" renames the key and keeps the value', async () => {
@@ -158,7 +181,7 @@ describe('quick fixes', () => {
   });
 
   it('every finding offers "Disable <rule> for this line" and "Show documentation"; nothing is offered as fixAll', async () => {
-    for (const f of ['.env', '.env.production']) {
+    for (const f of ['.env', '.env.production', 'legacy/.env']) {
       const uri = wsUri(f);
       await openEditor(f);
       const diags = ours(uri);

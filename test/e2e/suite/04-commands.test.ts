@@ -69,7 +69,7 @@ describe('commands', () => {
   });
   afterEach(async () => {
     prompts.dispose();
-    await restore(saved, [JOURNAL.split('/')[0]]);
+    await restore(saved);
   });
 
   it('Generate secret: "New secret here" replaces the value under the cursor with 32 random bytes', async () => {
@@ -178,9 +178,10 @@ describe('commands', () => {
     const fresh = rawValueOf(doc.getText(), 'API_JWT_SECRET');
     assert.ok(fresh !== rawValueOf(before, 'API_JWT_SECRET'), 'API_JWT_SECRET was not rotated');
     const journalUri = wsUri(JOURNAL);
-    const journalDoc = await waitForOpenDocument(journalUri);
+    const journalDoc = await waitForOpenDocument(journalUri, 'scheduled 90-day rotation');
     const text = journalDoc.getText();
-    assert.match(text, /API_JWT_SECRET/, 'the entry does not name the key');
+    assert.match(text, /API_JWT_SECRET rotation/, 'the entry does not name the key');
+    assert.ok(text.indexOf('API_JWT_SECRET') < text.indexOf('SIGNING_KEY rotation'), 'the new entry is not above the older one');
     assert.match(text, /scheduled 90-day rotation/, 'the entry does not carry the reason');
     const rotated = prompts.calls.find((c) => c.kind === 'info' && /^Rotated API_JWT_SECRET/.test(c.text));
     assert.ok(rotated, 'no "Rotated ..." message');
@@ -212,8 +213,8 @@ describe('commands', () => {
 });
 
 /** The journal is opened by the command; wait for VS Code to report the document. */
-function waitForOpenDocument(uri: vscode.Uri): Promise<vscode.TextDocument> {
-  const find = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.getText().length > 0);
+function waitForOpenDocument(uri: vscode.Uri, containing: string): Promise<vscode.TextDocument> {
+  const find = () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.getText().includes(containing));
   const hit = find();
   if (hit) return Promise.resolve(hit);
   return new Promise((resolve, reject) => {

@@ -227,7 +227,18 @@ export async function pollUntil(what: string, check: () => boolean, timeoutMs = 
 }
 
 /** Files the tests may change; `snapshot()` before, `restore()` after, so tests stay independent. */
-export const FIXTURE_FILES = ['.env', '.env.production', '.gitignore', '.secret-hygiene.json', 'rotation/.env', 'src/config.ts'];
+export const FIXTURE_FILES = [
+  '.env',
+  '.env.development',
+  '.env.production',
+  '.env.example',
+  '.gitignore',
+  '.secret-hygiene.json',
+  'docs/security/HARDENING-LOG.md',
+  'legacy/.env',
+  'rotation/.env',
+  'src/config.js',
+];
 
 export async function snapshot(files = FIXTURE_FILES): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
