@@ -348,13 +348,13 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
       });
       assert(state.lines >= 4, `only ${state.lines} value-bearing lines on screen`);
       const watch = await page.evaluate(stopMaskWatch);
+      shotsTaken.push(await wb.shot('masking.png', page.locator('.part.editor').first()));
       log(`masking on open of .env: ${describeWatch(watch)}`);
       assert(watch.seen > 0, 'the watch never saw a value-bearing line in a frame');
       assert(watch.flashFrames === 0, `while .env opened, ${describeWatch(watch)}`);
       const item = page.locator('.statusbar-item').filter({ has: page.locator('.codicon-shield') }).first();
       await item.waitFor({ timeout: 30_000 });
       assertNoValue((await item.getAttribute('aria-label')) ?? '', values, 'the status bar item');
-      shotsTaken.push(await wb.shot('masking.png', page.locator('.editor-instance').first()));
     });
 
     await test('the Problems panel lists the findings with message, rule id and line, for open and unopened files', async () => {
@@ -405,7 +405,7 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
       assert(/JWT_SECRET_PREVIOUS/.test(text), 'the hover does not name the previous slot');
       assertNoValue(text, values, 'the hover');
       assert(!/\bchangeme\b/.test(text), 'the hover shows the JWT_SECRET value');
-      shotsTaken.push(await wb.shot('hover.png'));
+      shotsTaken.push(await wb.shot('hover.png', page.locator('.part.editor').first()));
       await page.keyboard.press('Escape');
     });
 
@@ -419,7 +419,7 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
       assert(/Disable weak-secret for this line/.test(text), 'no "Disable weak-secret for this line"');
       assert(/Show documentation for weak-secret/.test(text), 'no "Show documentation for weak-secret"');
       assertNoValue(text, values, 'the quick-fix menu');
-      shotsTaken.push(await wb.shot('quick-fix.png'));
+      shotsTaken.push(await wb.shot('quick-fix.png', page.locator('.part.editor').first()));
       await page.keyboard.press('Escape');
     });
 
