@@ -35,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
 async function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<void> {
   // Masking first and synchronously: it must be in place before editors paint, server or not.
+  MaskController.warmUpGrammar();
   const masking = new MaskController();
   context.subscriptions.push(masking);
 

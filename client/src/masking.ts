@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION } from '../../server/src/protocol';
-import { isMaskedFile, maskSpans, type MaskScope } from './maskRanges';
+import { grammarHiddenSpans, isMaskedFile, maskSpans, type MaskScope, type MaskSpan } from './maskRanges';
 
 /**
  * Masks secret values in .env editors with decorations (screen-share safety). The ranges are
@@ -16,10 +16,22 @@ export class MaskController implements vscode.Disposable {
     before: { contentText: '••••••••', color: new vscode.ThemeColor('editorCodeLens.foreground') },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
+  /**
+   * The grammar hides secret values itself (transparent token colour, from the first frame); these
+   * show again what masking does not cover, in a string-like and a comment-like colour.
+   */
+  private readonly revealValue = vscode.window.createTextEditorDecorationType({
+    color: new vscode.ThemeColor('debugTokenExpression.string'),
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private readonly revealComment = vscode.window.createTextEditorDecorationType({
+    color: new vscode.ThemeColor('descriptionForeground'),
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
   /** Set by the toggle command for this window; undefined follows the setting. */
   private override: boolean | undefined;
   /** Ranges per document (uri + version), computed when the document opens. */
-  private readonly cache = new Map<string, { version: number; ranges: vscode.Range[] }>();
+  private readonly cache = new Map<string, { version: number; ranges: vscode.Range[]; spans: MaskSpan[]; hidden: { start: number; end: number; comment: boolean }[] }>();
   /** Lines the user revealed, per editor document; dropped when the cursor leaves them. */
   private readonly revealed = new Map<string, Set<number>>();
   /** What each visible editor currently shows masked (for the e2e hook). */
@@ -29,6 +41,8 @@ export class MaskController implements vscode.Disposable {
   constructor() {
     this.disposables.push(
       this.decoration,
+      this.revealValue,
+      this.revealComment,
       vscode.workspace.onDidOpenTextDocument((doc) => this.prepare(doc)),
       vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.apply(e))),
       vscode.window.onDidChangeActiveTextEditor((e) => e && this.apply(e)),
@@ -96,17 +110,21 @@ export class MaskController implements vscode.Disposable {
     if (changed) this.apply(e.textEditor);
   }
 
-  private prepare(doc: vscode.TextDocument): vscode.Range[] {
+  private prepare(doc: vscode.TextDocument): { ranges: vscode.Range[]; spans: MaskSpan[]; hidden: { start: number; end: number; comment: boolean }[] } {
     const key = doc.uri.toString();
     const hit = this.cache.get(key);
-    if (hit && hit.version === doc.version) return hit.ranges;
-    let ranges: vscode.Range[] = [];
+    if (hit && hit.version === doc.version) return hit;
+    let spans: MaskSpan[] = [];
+    let hidden: { start: number; end: number; comment: boolean }[] = [];
     if (isMaskedFile(doc.fileName, doc.languageId)) {
       const text = doc.getText();
-      ranges = maskSpans(text, doc.fileName, this.settingFor(doc).scope).map((s) => new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.end)));
+      spans = maskSpans(text, doc.fileName, this.settingFor(doc).scope);
+      // Only documents in the dotenv language get the grammar, and with it the hidden values.
+      if (doc.languageId === 'dotenv') hidden = grammarHiddenSpans(text);
     }
-    this.cache.set(key, { version: doc.version, ranges });
-    return ranges;
+    const entry = { version: doc.version, ranges: spans.map((s) => new vscode.Range(doc.positionAt(s.start), doc.positionAt(s.end))), spans, hidden };
+    this.cache.set(key, entry);
+    return entry;
   }
 
   private applyAll(): void {
@@ -116,16 +134,38 @@ export class MaskController implements vscode.Disposable {
 
   private apply(editor: vscode.TextEditor): void {
     const doc = editor.document;
-    if (!this.enabledFor(doc) || !isMaskedFile(doc.fileName, doc.languageId)) {
-      if (this.applied.has(editor)) editor.setDecorations(this.decoration, []);
+    if (!isMaskedFile(doc.fileName, doc.languageId) && doc.languageId !== 'dotenv') {
+      if (this.applied.has(editor)) for (const d of [this.decoration, this.revealValue, this.revealComment]) editor.setDecorations(d, []);
       this.applied.delete(editor);
       return;
     }
+    const prepared = this.prepare(doc);
+    const enabled = this.enabledFor(doc);
     const revealed = this.revealed.get(doc.uri.toString());
-    let ranges = this.prepare(doc);
-    if (revealed && revealed.size > 0) ranges = ranges.filter((r) => ![...revealed].some((l) => l >= r.start.line && l <= r.end.line));
+    const onRevealedLine = (r: vscode.Range) => !!revealed && [...revealed].some((l) => l >= r.start.line && l <= r.end.line);
+    const active: MaskSpan[] = [];
+    const ranges: vscode.Range[] = [];
+    if (enabled) {
+      prepared.ranges.forEach((r, i) => {
+        if (onRevealedLine(r)) return;
+        ranges.push(r);
+        active.push(prepared.spans[i]);
+      });
+    }
+    // Everything the grammar hid that no active mask covers is shown again.
+    const values: vscode.Range[] = [];
+    const comments: vscode.Range[] = [];
+    for (const h of prepared.hidden) {
+      for (const part of subtract(h, active)) {
+        const range = new vscode.Range(doc.positionAt(part.start), doc.positionAt(part.end));
+        (h.comment ? comments : values).push(range);
+      }
+    }
     editor.setDecorations(this.decoration, ranges);
-    this.applied.set(editor, ranges);
+    editor.setDecorations(this.revealValue, values);
+    editor.setDecorations(this.revealComment, comments);
+    if (enabled) this.applied.set(editor, ranges);
+    else this.applied.delete(editor);
   }
 
   /** Test hook: the masked ranges of the visible editors of a document (positions only, never text). */
@@ -142,7 +182,34 @@ export class MaskController implements vscode.Disposable {
     return [];
   }
 
+  /** Loads the dotenv grammar before the first .env opens, so its first frame is tokenized too. */
+  static warmUpGrammar(): void {
+    void vscode.workspace.openTextDocument({ language: 'dotenv', content: '' }).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The parts of `span` that none of `masks` covers. */
+function subtract(span: MaskSpan, masks: readonly MaskSpan[]): MaskSpan[] {
+  let parts: MaskSpan[] = [{ start: span.start, end: span.end }];
+  for (const m of masks) {
+    if (m.end <= span.start || m.start >= span.end) continue;
+    const next: MaskSpan[] = [];
+    for (const p of parts) {
+      if (m.end <= p.start || m.start >= p.end) {
+        next.push(p);
+        continue;
+      }
+      if (m.start > p.start) next.push({ start: p.start, end: m.start });
+      if (m.end < p.end) next.push({ start: m.end, end: p.end });
+    }
+    parts = next;
+  }
+  return parts.filter((p) => p.end > p.start);
 }
