@@ -1,0 +1,162 @@
+// Language server benchmarks over stdio against the bundled server (dist/server/server.js):
+// - index: time from `initialized` to the end of the indexing progress and to the last
+//   diagnostics of the start-up burst; server RSS after indexing;
+// - cross-file: an edit to the value a file shares with 100 others, until the diagnostics of all
+//   101 files have arrived again;
+// - keystrokes: single-character edits in 1k, 10k and 100k-line .env files, from didChange to the
+//   publishDiagnostics of that version.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createRng } from './lib/prng.mjs';
+import { LspClient, fileUri } from './lib/lsp-client.mjs';
+import { median, percentile } from './lib/measure.mjs';
+
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const SERVER_JS = path.join(REPO, 'dist', 'server', 'server.js');
+
+/** Does the bundled server answer `initialize`? (It is written by another part of the project.) */
+export async function serverAnswers(root) {
+  const c = new LspClient({ serverJs: SERVER_JS, folders: [root] });
+  try {
+    const r = await Promise.race([c.start(), new Promise((_, rej) => setTimeout(() => rej(new Error('no answer')), 15_000))]);
+    return Boolean(r?.capabilities);
+  } catch {
+    return false;
+  } finally {
+    await c.stop().catch(() => undefined);
+  }
+}
+
+/** Starts a server on `root` and waits until its start-up indexing and the diagnostics burst are done. */
+async function startIndexed(root, timeoutMs) {
+  const client = new LspClient({ serverJs: SERVER_JS, folders: [root] });
+  const progressEnd = new Promise((resolve) => {
+    client.listeners.add((ev) => {
+      if (ev.type === 'progress' && ev.kind === 'end') resolve(ev.at);
+    });
+  });
+  await client.start();
+  const endAt = await Promise.race([progressEnd, new Promise((_, rej) => setTimeout(() => rej(new Error('indexing did not end')), timeoutMs))]);
+  // The burst of diagnostics is written right after the progress ends; a request answered after it
+  // marks its end.
+  const probeAt = await client.probe();
+  return { client, endAt, probeAt };
+}
+
+export async function runIndexBench({ manifest, timeoutMs = 300_000, log = () => {} }) {
+  const root = manifest.monorepo.root;
+  const { client, endAt, probeAt } = await startIndexed(root, timeoutMs);
+  const result = {
+    files: manifest.monorepo.fileCount,
+    initializeMs: client.initializedAt - client.initializeSentAt,
+    spawnToInitializedMs: client.initializedAt - client.startedAt,
+    indexProgressMs: endAt - client.initializedAt,
+    indexDiagnosticsMs: (client.publishCount > 0 ? client.lastPublishAt : endAt) - client.initializedAt,
+    probeMs: probeAt - client.initializedAt,
+    filesWithDiagnostics: client.diagnostics.size,
+    rssMB: client.rssMB(),
+  };
+  log(`  index: progress ended at ${(result.indexProgressMs / 1000).toFixed(2)} s, last diagnostics at ${(result.indexDiagnosticsMs / 1000).toFixed(2)} s (${result.filesWithDiagnostics} files), RSS ${result.rssMB?.toFixed(0)} MB`);
+  return { client, result };
+}
+
+/**
+ * Edits the hub's shared value (one hex character, alternately changed and restored) and waits for
+ * the diagnostics of the hub and of every file sharing the value.
+ */
+export async function runCrossFileBench({ client, manifest, iterations = 20, log = () => {} }) {
+  const root = manifest.monorepo.root;
+  const hub = manifest.monorepo.hub;
+  const hubPath = path.join(root, hub.file);
+  const text = readFileSync(hubPath, 'utf8');
+  const lines = text.split('\n');
+  const m = new RegExp(`^((?:export )?${hub.key}=["']?)([0-9a-f]+)`).exec(lines[hub.line]);
+  if (!m) throw new Error('hub value not found');
+  const col = m[1].length + m[2].length - 1;
+  const original = m[2][m[2].length - 1];
+  const changed = original === 'a' ? 'b' : 'a';
+  const uri = client.didOpen(hubPath, text);
+  await client.waitFor((ev) => ev.type === 'diagnostics' && ev.uri === uri && ev.version === 1, 60_000, 'hub diagnostics');
+  await client.probe();
+  const others = new Set(hub.others.map((rel) => fileUri(path.join(root, rel))));
+  const samples = [];
+  const related = [];
+  let version = 1;
+  for (let i = 0; i < iterations + 2; i++) {
+    version++;
+    const pending = new Set(others);
+    let hubDone = false;
+    const done = client.waitFor(
+      (ev) => {
+        if (ev.type !== 'diagnostics') return false;
+        if (ev.uri === uri && ev.version === version) hubDone = true;
+        pending.delete(ev.uri);
+        return hubDone && pending.size === 0;
+      },
+      60_000,
+      'cross-file diagnostics',
+    );
+    const t0 = performance.now();
+    client.didChange(uri, version, [{ range: { start: { line: hub.line, character: col }, end: { line: hub.line, character: col + 1 } }, text: i % 2 === 0 ? changed : original }]);
+    const ev = await done;
+    if (i >= 2) samples.push(ev.at - t0); // two warm-up edits
+    related.push(others.size);
+  }
+  const result = { iterations: samples.length, sharedWith: others.size, p50Ms: median(samples), p95Ms: percentile(samples, 95), maxMs: Math.max(...samples) };
+  log(`  cross-file (${others.size} others): p50 ${result.p50Ms.toFixed(1)} ms, p95 ${result.p95Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms`);
+  return result;
+}
+
+/** Single-character edits (type a character at the end of a random line, then delete it). */
+export async function runKeystrokeBench({ single, label, edits = 200, warmup = 20, timeoutMs = 300_000, budgetMs = Infinity, log = () => {} }) {
+  const filePath = path.join(single.root, single.path);
+  const text = readFileSync(filePath, 'utf8');
+  const lineLengths = text.split('\n').map((l) => l.length);
+  const { client } = await startIndexed(single.root, timeoutMs);
+  try {
+    const uri = client.didOpen(filePath, text);
+    await client.waitFor((ev) => ev.type === 'diagnostics' && ev.uri === uri && ev.version === 1, timeoutMs, 'first diagnostics');
+    await client.probe();
+    const rng = createRng(0x5eed ^ lineLengths.length);
+    const samples = [];
+    let version = 1;
+    let typed; // the line where a character was typed, to delete next
+    const started = performance.now();
+    let diagnostics = 0;
+    for (let i = 0; i < warmup + edits; i++) {
+      version++;
+      let change;
+      if (typed === undefined) {
+        const line = rng.int(0, Math.max(0, lineLengths.length - 2));
+        typed = line;
+        change = { range: { start: { line, character: lineLengths[line] }, end: { line, character: lineLengths[line] } }, text: 'x' };
+      } else {
+        const line = typed;
+        typed = undefined;
+        change = { range: { start: { line, character: lineLengths[line] }, end: { line, character: lineLengths[line] + 1 } }, text: '' };
+      }
+      const v = version;
+      const done = client.waitFor((ev) => ev.type === 'diagnostics' && ev.uri === uri && ev.version === v, 60_000, `diagnostics of version ${v}`);
+      const t0 = performance.now();
+      client.didChange(uri, v, [change]);
+      const ev = await done;
+      diagnostics = ev.count;
+      if (i >= warmup) samples.push(ev.at - t0);
+      if (performance.now() - started > budgetMs && samples.length >= 50 && typed === undefined) break;
+    }
+    const result = {
+      lines: lineLengths.length - (text.endsWith('\n') ? 1 : 0),
+      edits: samples.length,
+      diagnostics,
+      p50Ms: median(samples),
+      p95Ms: percentile(samples, 95),
+      p99Ms: percentile(samples, 99),
+      maxMs: Math.max(...samples),
+      rssMB: client.rssMB(),
+    };
+    log(`  keystrokes ${label}: ${result.edits} edits, p50 ${result.p50Ms.toFixed(1)} ms, p95 ${result.p95Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms (${diagnostics} diagnostics in the file)`);
+    return result;
+  } finally {
+    await client.stop();
+  }
+}
