@@ -226,6 +226,21 @@ describe('language server: quick fixes, rotation, journal, lenses', function () 
   });
 });
 
+describe('language server: rotation offered from findings on previous slots', function () {
+  it('previous-equals-current on X_PREVIOUS offers "Rotate X"', async function () {
+    const root = makeWorkspace({ '.env': `SIGNING_KEY=${HEX_OLD}\nSIGNING_KEY_PREVIOUS=${HEX_OLD}\n`, '.gitignore': '.env\n' });
+    const client = await TestClient.start({ folders: [{ path: root }], initializationOptions: { client: 'vscode' } });
+    try {
+      const uri = fileUri(join(root, '.env'));
+      const { action } = await fixFor(client, uri, 'previous-equals-current', /^Rotate SIGNING_KEY\b/);
+      assert.deepEqual(action.command?.arguments, [{ uri, key: 'SIGNING_KEY' }]);
+    } finally {
+      await client.shutdown();
+      removeWorkspace(root);
+    }
+  });
+});
+
 describe('language server for other editors (no VS Code client)', function () {
   it('"Rotate secret" runs in the server: confirms with showMessageRequest, applies with workspace/applyEdit', async function () {
     const root = makeWorkspace({ '.env': `SESSION_SECRET=${EXPOSED}\n`, '.gitignore': '.env\n' });

@@ -59,7 +59,9 @@ export async function codeActions(server: SecretHygieneServer, params: CodeActio
       if (finding) {
         for (const a of await fixesFor(server, view, finding, diag)) add(a);
         if (finding.key && (ROTATE_RULES.has(finding.ruleId) || REPLACE_RULES.has(finding.ruleId))) {
-          const rot = rotateAction(server, view, finding.key, diag);
+          // A finding on a previous slot (previous-equals-current) rotates the family's current key.
+          const current = typeof finding.data?.current === 'string' ? finding.data.current : familyOf(view, finding.key)?.current;
+          const rot = rotateAction(server, view, current ?? finding.key, diag);
           if (rot) {
             rotateOffered = true;
             add(rot);
