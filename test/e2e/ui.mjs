@@ -213,9 +213,10 @@ function describeWatch(w) {
   return `${w.flashFrames} of ${w.frames} frames painted a value unmasked (over ~${w.flashMs} ms; ${w.mutationsUnmasked} DOM changes left one unmasked)`;
 }
 
-/** Runs in the page: how many value-bearing lines are on screen, and how many leaf spans show a value. */
+/** Runs in the page: value-bearing lines on screen, value spans examined, and how many show a value. */
 function maskState(vals) {
   let lines = 0;
+  let spans = 0;
   let unmasked = 0;
   for (const line of document.querySelectorAll('.editor-instance .view-line')) {
     const text = line.textContent ?? '';
@@ -225,11 +226,12 @@ function maskState(vals) {
       if (span.children.length > 0) continue;
       const t = span.textContent ?? '';
       if (t.length < 4 || !vals.some((v) => v.includes(t))) continue;
+      spans++;
       const style = getComputedStyle(span);
       if (style.opacity !== '0' && style.color !== 'rgba(0, 0, 0, 0)' && style.color !== 'transparent') unmasked++;
     }
   }
-  return { lines, unmasked };
+  return { lines, spans, unmasked };
 }
 
 /** Waits until `fn()` returns a truthy value, re-reading the DOM on each animation frame of Playwright's polling. */
@@ -320,6 +322,8 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
         const safe = title.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
         await page.screenshot({ path: join(root, `FAILED-${safe}.png`) }).catch(() => {});
         count(title, false, e?.message ?? String(e));
+        // Close whatever widget the failed test left open, so the next test starts from the editor.
+        for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
       } finally {
         clearTimeout(timer);
       }
@@ -331,8 +335,18 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
       await page.locator('.statusbar-item').filter({ has: page.locator('.codicon-shield') }).first().waitFor({ timeout: 60_000 });
     });
 
-    // Masking goes on first, so that no screenshot shows a value and every file opened below is
-    // watched for a frame where a value sits in the DOM unmasked.
+    // A positive control for the frame check below: with masking off (the default), the check
+    // must see the values. Then masking goes on, so that no screenshot shows a value and every
+    // file opened after it is watched for a frame where a value is painted unmasked.
+    await test('masking is off by default: the values of .env.example are readable', async () => {
+      await wb.openFile('.env.example');
+      const st = await until(page, 'the value of API_SIGNING_SECRET to be visible', async () => {
+        const r = await page.evaluate(maskState, secrets);
+        return r.unmasked > 0 ? r : undefined;
+      });
+      assert(st.spans > 0, 'no value span was examined');
+    });
+
     await test('masking: "Toggle masking" turns it on for the window', async () => {
       await wb.runCommand('Secret Hygiene: Toggle masking of secret values');
       await page.locator('.statusbar-item', { hasText: 'masking on' }).first().waitFor({ timeout: 10_000 });
@@ -344,7 +358,7 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
       await page.locator('.editor-instance .view-line', { hasText: 'OLD_SESSION_SECRET' }).first().waitFor();
       const state = await until(page, 'every value on screen to be masked', async () => {
         const st = await page.evaluate(maskState, secrets);
-        return st.lines >= 4 && st.unmasked === 0 ? st : undefined;
+        return st.lines >= 4 && st.spans >= 4 && st.unmasked === 0 ? st : undefined;
       });
       assert(state.lines >= 4, `only ${state.lines} value-bearing lines on screen`);
       const watch = await page.evaluate(stopMaskWatch);
@@ -452,7 +466,7 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
       await page.locator('.editor-instance .view-line', { hasText: 'WALLET_ENCRYPTION_KEY_VERSION' }).first().waitFor();
       await until(page, 'every value on screen to be masked', async () => {
         const st = await page.evaluate(maskState, secrets);
-        return st.lines >= 3 && st.unmasked === 0 ? st : undefined;
+        return st.lines >= 3 && st.spans >= 3 && st.unmasked === 0 ? st : undefined;
       });
       const watch = await page.evaluate(stopMaskWatch);
       log(`masking on open of .env.production: ${describeWatch(watch)}`);
