@@ -229,7 +229,9 @@ export function parseDotenv(path: string, text: string): ParsedSource {
 
 function skippedLineMessage(trimmed: string): string {
   if (!trimmed.includes('=') && !trimmed.includes(':')) return 'dotenv skips this line: it has no "=" (expected KEY=value)';
-  if (/^[^=]*\s[^=]*=/.test(trimmed)) return 'dotenv skips this line: the key contains a space';
+  // Whitespace before the first "=" (an indexOf, not /^[^=]*\s[^=]*=/, which backtracks quadratically on long lines).
+  const eq = trimmed.indexOf('=');
+  if (eq !== -1 && /\s/.test(trimmed.slice(0, eq))) return 'dotenv skips this line: the key contains a space';
   return 'dotenv skips this line: the key has characters other than letters, digits, "_", "." and "-"';
 }
 
