@@ -22,6 +22,10 @@ export async function loadProjectConfig(root: string, base: ProjectConfig = DEFA
   for (const name of CONFIG_FILE_NAMES) {
     let text: string;
     try {
+      // A link to a pipe or a device (/dev/zero) would never finish reading.
+      if (!(await fsp.stat(path.join(root, name))).isFile()) {
+        return { config: base, file: name, problems: [{ message: 'not a regular file (a pipe or a device); it was not read' }] };
+      }
       text = await fsp.readFile(path.join(root, name), 'utf8');
     } catch {
       continue;
@@ -108,6 +112,8 @@ export async function readWorkspaceFile(abs: string, maxBytes: number): Promise<
   } catch (e) {
     return { unreadable: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
+  // A pipe never ends a read, /dev/zero never stops giving bytes: only regular files are read.
+  if (!st.isFile()) return { unreadable: 'not a regular file (a pipe, device, socket or folder); not read', mode: st.mode };
   if (st.size > maxBytes) {
     return { unreadable: `file is ${st.size} bytes, over the ${maxBytes}-byte limit (setting maxFileBytes)`, mode: st.mode };
   }
