@@ -14,6 +14,15 @@ export const DOCS_BASE = 'https://github.com/secret-hygiene/secret-hygiene/blob/
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint: '\x1b[2m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
 
+/**
+ * Control characters and bidirectional overrides escaped as `\uXXXX`: key names (YAML keys may hold
+ * anything) and file names come from the workspace, and raw escape sequences would let a hostile
+ * repository drive the terminal (clear it, retitle it, write the clipboard with OSC 52).
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
 /** `file:line:col severity rule-id message`, one finding a line, then a summary. */
 export function renderText(report: Report, color: boolean): string {
   const c = (name: keyof typeof COLORS, s: string) => (color ? COLORS[name] + s + COLORS.reset : s);
@@ -22,12 +31,12 @@ export function renderText(report: Report, color: boolean): string {
   for (const file of report.files) {
     for (const f of file.findings) {
       counts[f.severity]++;
-      const where = `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
-      lines.push(`${c('bold', where)} ${c(f.severity, f.severity)} ${c('dim', f.ruleId)} ${f.message}`);
-      for (const r of f.related ?? []) lines.push(`    ${c('dim', `↳ ${r.path}:${r.range.start.line + 1}:${r.range.start.character + 1}`)} ${r.message}`);
+      const where = `${printable(file.path)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+      lines.push(`${c('bold', where)} ${c(f.severity, f.severity)} ${c('dim', f.ruleId)} ${printable(f.message)}`);
+      for (const r of f.related ?? []) lines.push(`    ${c('dim', `↳ ${printable(r.path)}:${r.range.start.line + 1}:${r.range.start.character + 1}`)} ${printable(r.message)}`);
     }
   }
-  for (const s of report.skipped) lines.push(c('dim', `skipped ${s.path}: ${s.reason}`));
+  for (const s of report.skipped) lines.push(c('dim', `skipped ${printable(s.path)}: ${printable(s.reason)}`));
   const total = counts.error + counts.warning + counts.info + counts.hint;
   const summary =
     total === 0
