@@ -1,0 +1,294 @@
+/**
+ * Shared helpers of the hardening suites (issue 7): fixed-seed property runs, canary secrets and the
+ * "no canary, nor any 8-character slice of one" check, the bundled CLI as a child process with a
+ * kill bound, and the hostile-input corpus. Not a test file itself.
+ *
+ * Messages produced here name canaries by label and offset, files by path, inputs by skeleton
+ * (letters -> a, digits -> 9): never a value.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+
+export const REPO = join(__dirname, '..', '..', '..');
+export const CLI_JS = join(REPO, 'dist', 'cli.js');
+export const SERVER_JS = join(REPO, 'dist', 'server', 'server.js');
+export const HOSTILE_FIXTURES = join(REPO, 'test', 'fixtures', 'hostile');
+export const POSIX = process.platform !== 'win32';
+
+/** Runs per property: small and fixed in CI, `npm run fuzz` sets FUZZ_RUNS=20000. */
+export const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 200);
+export const SEED = Number(process.env.FUZZ_SEED) || 0x4a2d07;
+export const FUZZ_PATH = process.env.FUZZ_PATH;
+/** Long fuzz runs need a longer mocha bound; the default runs finish well inside 60 s. */
+export const FUZZ_TIMEOUT_MS = Math.max(120_000, RUNS * 100);
+
+/** A text's structure without its content, for failure messages: letters become a, digits 9. */
+export function skeleton(text: string, max = 300): string {
+  const masked = text.slice(0, max).replace(/[A-Za-z]/g, 'a').replace(/[0-9]/g, '9');
+  return JSON.stringify(masked).replace(/[^\x20-\x7e]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + (text.length > max ? `... (${text.length} chars)` : '');
+}
+
+/**
+ * Runs a property with the fixed seed. On failure the message carries the check's own (value-free)
+ * message, the seed and the path to replay it (FUZZ_SEED / FUZZ_PATH), and `describe(input)`.
+ */
+export function assertProperty<T>(name: string, arb: fc.Arbitrary<T>, check: (input: T) => void, describe: (input: T) => string = () => ''): void {
+  const details = fc.check(
+    fc.property(arb, (input) => {
+      try {
+        check(input);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : 'non-Error thrown';
+        const where = e instanceof Error ? (e.stack ?? '').split('\n').filter((l) => /^\s+at\s/.test(l)).slice(0, 4).join(' | ') : '';
+        throw new Error(`${message} [input ${describe(input)}] [${where}]`);
+      }
+    }),
+    { seed: SEED, numRuns: RUNS, path: FUZZ_PATH, endOnFailure: true },
+  );
+  if (details.failed) {
+    const err = details.errorInstance;
+    assert.fail(`${name}: failed after ${details.numRuns} run(s): ${err instanceof Error ? err.message : 'error'}; replay with FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath}`);
+  }
+}
+
+/** An async variant (for handlers that return promises). */
+export async function assertAsyncProperty<T>(name: string, arb: fc.Arbitrary<T>, check: (input: T) => Promise<void>, describe: (input: T) => string = () => '', runs = RUNS): Promise<void> {
+  const details = await fc.check(
+    fc.asyncProperty(arb, async (input) => {
+      try {
+        await check(input);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : 'non-Error thrown';
+        const where = e instanceof Error ? (e.stack ?? '').split('\n').filter((l) => /^\s+at\s/.test(l)).slice(0, 4).join(' | ') : '';
+        throw new Error(`${message} [input ${describe(input)}] [${where}]`);
+      }
+    }),
+    { seed: SEED, numRuns: runs, path: FUZZ_PATH, endOnFailure: true },
+  );
+  if (details.failed) {
+    const err = details.errorInstance;
+    assert.fail(`${name}: failed after ${details.numRuns} run(s): ${err instanceof Error ? err.message : 'error'}; replay with FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canaries
+
+/** A planted secret: `value` is what the file holds; `secret` is its random part (what must never leak). */
+export interface Canary {
+  label: string;
+  value: string;
+  /** The random part(s): fixed format prefixes such as `sk_live_` are not secret and may be named. */
+  secret: string[];
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Random characters of an alphabet, from node:crypto. */
+export function randomChars(n: number, alphabet = ALNUM): string {
+  const bytes = randomBytes(n * 2);
+  let out = '';
+  for (let i = 0; out.length < n; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
+  return out;
+}
+
+/** Every canary's random parts, and the base64 forms of values stored base64-encoded. */
+export function canaryNeedles(canaries: readonly Canary[]): { label: string; text: string }[] {
+  const out: { label: string; text: string }[] = [];
+  for (const c of canaries) for (const [i, s] of c.secret.entries()) out.push({ label: `${c.label}#${i}`, text: s });
+  return out;
+}
+
+/**
+ * Fails when `text` contains a canary's random part or any 8-character slice of one. The message
+ * names the canary's label, the offset of the slice and where the text came from, never the text.
+ */
+export function assertNoCanary(text: string, canaries: readonly Canary[], where: string): void {
+  const hit = findCanary(text, canaries);
+  if (hit) assert.fail(`${where}: contains an 8-character slice of canary ${hit.label} (slice at offset ${hit.offset} of the canary, found at ${hit.at} of ${text.length} chars)`);
+}
+
+export function findCanary(text: string, canaries: readonly Canary[]): { label: string; offset: number; at: number } | undefined {
+  for (const n of canaryNeedles(canaries)) {
+    for (let i = 0; i + 8 <= n.text.length; i++) {
+      const at = text.indexOf(n.text.slice(i, i + 8));
+      if (at !== -1) return { label: n.label, offset: i, at };
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bundled CLI as a child process
+
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The bound ran out and the child was killed: a hang. */
+  timedOut: boolean;
+}
+
+/** Runs `node dist/cli.js ...args` in `cwd`; the child is killed after `timeoutMs` (a hang bound, not a speed claim). */
+export function runCliChild(args: string[], cwd: string, options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ChildResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_JS, ...args], { cwd, env: options.env ?? { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, options.timeoutMs ?? 60_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+    });
+  });
+}
+
+/** A crash prints a stack trace (`    at fn (file:line)`) or Node's own fatal error banner. */
+export function assertNoCrashTrace(r: ChildResult, what: string): void {
+  assert.ok(!r.timedOut, `${what}: still running when the bound ran out (a hang)`);
+  assert.equal(r.signal, null, `${what}: killed by ${r.signal}`);
+  for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr]] as const) {
+    assert.ok(!/^\s+at .+[:(].*\d+:\d+\)?$/m.test(text), `${what}: ${name} holds a stack trace`);
+    assert.ok(!/internal error|FATAL ERROR|Uncaught|heap out of memory|RangeError|TypeError/.test(text), `${what}: ${name} reports a crash`);
+  }
+}
+
+export function tempDir(prefix: string): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+export function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [rel, data] of Object.entries(files)) {
+    const abs = join(root, rel);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, data);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hostile corpus
+
+/** What the corpus holds and what each entry must produce: a diagnostic, a skip with a reason, or plain reading. */
+export interface HostileEntry {
+  path: string;
+  /** `finding`: the file gets a parse-error (or another finding); `skipped`: listed as skipped with a reason; `quiet`: read, nothing to say. */
+  expect: 'finding' | 'skipped' | 'read';
+  /** A pattern the diagnostic or skip reason must match. */
+  reason?: RegExp;
+}
+
+/** Writes a file of `size` bytes in 1 MiB chunks (the 50 MB file is never held as one string in the test). */
+function writeBig(abs: string, size: number, chunk: (i: number) => string): void {
+  mkdirSync(dirname(abs), { recursive: true });
+  const fd = openSync(abs, 'w');
+  try {
+    let written = 0;
+    for (let i = 0; written < size; i++) {
+      const c = Buffer.from(chunk(i), 'utf8');
+      const part = c.length > size - written ? c.subarray(0, size - written) : c;
+      writeSync(fd, part);
+      written += part.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export const HOSTILE_BIG = { fiftyMb: 50 * 1024 * 1024, oneLine: 5 * 1024 * 1024 };
+
+/**
+ * Builds the hostile workspace in `root`: the committed small files of test/fixtures/hostile and the
+ * big or structural ones generated now (50 MB, a 5 MB line, 100,000 keys, a 10,000-deep `${}` chain,
+ * 10,000-deep JSON, a backtracking-prone line, symlink loops). Returns what each path must produce.
+ */
+export function buildHostileWorkspace(root: string, options: { big?: boolean } = {}): HostileEntry[] {
+  const big = options.big !== false;
+  cpSync(join(HOSTILE_FIXTURES, 'files'), root, { recursive: true });
+  const entries: HostileEntry[] = [
+    { path: 'binary.env', expect: 'finding', reason: /binary file/ },
+    { path: 'nul-byte.env', expect: 'finding', reason: /binary file|NUL/ },
+    { path: 'invalid-utf8.env', expect: 'finding', reason: /not valid UTF-8/ },
+    { path: 'odd-utf16.env', expect: 'finding', reason: /odd number of bytes|not valid UTF-16/ },
+    { path: 'lone-surrogate-utf16le.env', expect: 'finding', reason: /not valid UTF-16|binary/ },
+    { path: 'utf16le-bom.env', expect: 'finding', reason: /weak|placeholder|default|guess/i },
+    { path: 'utf16be-bom.env', expect: 'finding', reason: /weak|placeholder|default|guess/i },
+    { path: 'utf16le-nobom.env', expect: 'finding', reason: /weak|placeholder|default|guess/i },
+    { path: 'utf16be-nobom.env', expect: 'finding', reason: /weak|placeholder|default|guess/i },
+    { path: 'unterminated.env', expect: 'finding', reason: /Unterminated|runs on to line|quote/ },
+    { path: 'cyclic.env', expect: 'read' },
+    { path: 'control-chars.env', expect: 'read' },
+    { path: 'bom-only.env', expect: 'read' },
+    { path: 'config/bomb.yml', expect: 'read' },
+    { path: 'application.yml', expect: 'read' },
+    { path: 'docker-compose.yml', expect: 'read' },
+    { path: 'k8s/bomb-secret.yaml', expect: 'read' },
+    { path: 'appsettings.json', expect: 'finding', reason: /JSON/ },
+    { path: 'application.properties', expect: 'finding', reason: /escape|Java/ },
+    { path: 'odd #name%20?.env', expect: 'finding', reason: /dotenv skips this line/ },
+  ];
+  // A line of spaces and colons under the long-line limit: the skipped-line message used to backtrack on it for minutes.
+  writeTree(root, { 'backtrack.env': ('A' + ' '.repeat(1000) + ':').repeat(200) + '\n' });
+  entries.push({ path: 'backtrack.env', expect: 'finding', reason: /dotenv skips this line/ });
+  // 100,000 keys (about 3.5 MB, under the 8 MiB default limit).
+  writeTree(root, { 'many-keys.env': Array.from({ length: 100_000 }, (_, i) => `KEY_${i}=value-${i}`).join('\n') + '\n' });
+  entries.push({ path: 'many-keys.env', expect: 'read' });
+  // A 10,000-deep reference chain, and 10,000 nested compose defaults.
+  writeTree(root, { 'chain.env': Array.from({ length: 10_000 }, (_, i) => `K${i}=\${K${i + 1}}`).join('\n') + '\nK10000=${K0}\n' });
+  entries.push({ path: 'chain.env', expect: 'read' });
+  writeTree(root, { 'compose.nested.yml': 'services:\n  app:\n    environment:\n      JWT_SECRET: "' + '${X:-'.repeat(10_000) + 'v' + '}'.repeat(10_000) + '"\n' });
+  entries.push({ path: 'compose.nested.yml', expect: 'read' });
+  // JSON nested 10,000 levels deep (arrays, and objects).
+  writeTree(root, {
+    'config/deep-array.json': '['.repeat(10_000) + ']'.repeat(10_000),
+    'config/deep-object.json': '{"a":'.repeat(10_000) + '"x"' + '}'.repeat(10_000),
+    'config/deep-yaml.yml': 'a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n',
+  });
+  entries.push({ path: 'config/deep-array.json', expect: 'finding', reason: /nested deeper|deep/ });
+  entries.push({ path: 'config/deep-object.json', expect: 'finding', reason: /nested deeper|deep/ });
+  entries.push({ path: 'config/deep-yaml.yml', expect: 'finding', reason: /nested deeper|deep/ });
+  if (big) {
+    // 50 MB: over the 8 MiB default limit, skipped with the reason. 5 MB on one line: read, the line reported.
+    writeBig(join(root, 'huge.env'), HOSTILE_BIG.fiftyMb, (i) => `KEY_${i}=${'x'.repeat(1000)}\n`);
+    entries.push({ path: 'huge.env', expect: 'finding', reason: /over the .* limit/ });
+    writeBig(join(root, 'one-line.env'), HOSTILE_BIG.oneLine, (i) => (i === 0 ? 'JWT_SECRET=' : '') + 'y'.repeat(1024 * 1024));
+    entries.push({ path: 'one-line.env', expect: 'finding', reason: /characters long, over the .* limit/ });
+  }
+  if (POSIX) {
+    // Symlink loops: a folder linking to itself, two links pointing at each other, a dangling link.
+    symlinkSync('.', join(root, 'loop'));
+    symlinkSync('b.env', join(root, 'a.env'));
+    symlinkSync('a.env', join(root, 'b.env'));
+    mkdirSync(join(root, 'nest'), { recursive: true });
+    symlinkSync('..', join(root, 'nest', 'up'));
+    symlinkSync('does-not-exist.env', join(root, 'dangling.env'));
+    entries.push({ path: 'loop', expect: 'skipped', reason: /symlinked folder not followed/ });
+    entries.push({ path: 'nest/up', expect: 'skipped', reason: /symlinked folder not followed/ });
+    entries.push({ path: 'a.env', expect: 'skipped', reason: /broken or looping symlink/ });
+    entries.push({ path: 'b.env', expect: 'skipped', reason: /broken or looping symlink/ });
+    entries.push({ path: 'dangling.env', expect: 'skipped', reason: /broken or looping symlink/ });
+    // Links to devices: reading /dev/zero never ends; such files are not regular files and are not read.
+    symlinkSync('/dev/zero', join(root, 'zero.env'));
+  }
+  return entries;
+}
+
+/** Removes a folder tree, symlink loops included (rmSync does not follow links). */
+export function removeTree(root: string): void {
+  if (existsSync(root)) rmSync(root, { recursive: true, force: true });
+}
+
+export function listTemp(dir: string): string[] {
+  return readdirSync(dir).filter((n) => n.endsWith('.tmp'));
+}
