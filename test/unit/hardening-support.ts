@@ -292,3 +292,145 @@ export function removeTree(root: string): void {
 export function listTemp(dir: string): string[] {
   return readdirSync(dir).filter((n) => n.endsWith('.tmp'));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The canary workspace: a unique random secret in every kind of place a secret can sit
+
+export interface CanaryWorkspace {
+  canaries: Canary[];
+  /** By name, for assertions about where a rotation moves a value. */
+  c: Record<string, Canary>;
+}
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const HEX = '0123456789abcdef';
+
+/**
+ * Writes a workspace where every secret is a fresh random canary: .env with every quote style,
+ * `export`, a multi-line PEM, a URL password, a commented-out secret, a browser-exposed secret,
+ * third-party credential formats, a broken version chain; a second environment reusing a value; an
+ * example file holding a real value; compose (map, list, `${VAR:-default}`), Spring YAML, a
+ * Kubernetes Secret (base64 `data:` and `stringData:`), appsettings.json (with a commented
+ * secret), .properties; a journal with an old rotation; and a broken project config.
+ */
+export function buildCanaryWorkspace(root: string): CanaryWorkspace {
+  const c: Record<string, Canary> = {};
+  const mk = (label: string, make: () => { value: string; secret: string[] }): string => {
+    const { value, secret } = make();
+    c[label] = { label, value, secret };
+    return value;
+  };
+  const plain = (label: string, n = 43, alphabet = B64URL) => mk(label, () => {
+    const v = randomChars(n, alphabet);
+    return { value: v, secret: [v] };
+  });
+  const prefixed = (label: string, prefix: string, n: number, alphabet = ALNUM) => mk(label, () => {
+    const v = randomChars(n, alphabet);
+    return { value: prefix + v, secret: [v] };
+  });
+  // Weak on purpose (a repeated chunk) so the weak/low-entropy paths run, yet unique to this run.
+  const weak = (label: string) => mk(label, () => {
+    const chunk = randomChars(4);
+    const v = chunk.repeat(8);
+    return { value: v, secret: [v] };
+  });
+
+  const jwt = plain('jwt');
+  const jwtPrev = plain('jwtPrev');
+  const session = weak('session');
+  const cookie = plain('cookie', 32, HEX);
+  const pemBody = [randomChars(64), randomChars(64), randomChars(40)];
+  c.pem = { label: 'pem', value: pemBody.join('\n'), secret: pemBody };
+  const dbPass = plain('dbPass', 24, HEX);
+  const stripe = prefixed('stripe', 'sk_live_', 24);
+  const commented = plain('commented');
+  const exposed = plain('exposed');
+  const reused = plain('reused');
+  const github = prefixed('github', 'ghp_', 36);
+  const aws = plain('aws', 40, ALNUM + '/+');
+  const enc = plain('enc', 64, HEX);
+  const encV1 = plain('encV1', 64, HEX);
+  const prodJwt = plain('prodJwt');
+  const listA = plain('listA');
+  const listB = plain('listB');
+  const exampleRandom = plain('exampleRandom');
+  const composeMap = plain('composeMap');
+  const composeList = plain('composeList', 24, HEX);
+  const composeDefault = plain('composeDefault');
+  const springJwt = plain('springJwt');
+  const springPass = plain('springPass', 20, HEX);
+  const springUrlPass = plain('springUrlPass', 20, HEX);
+  const k8sData = plain('k8sData');
+  const k8sString = plain('k8sString');
+  const appJwt = plain('appJwt');
+  const appConn = plain('appConn', 20, HEX);
+  const appCommented = plain('appCommented');
+  const propJwt = plain('propJwt');
+  const propPass = plain('propPass', 20, HEX);
+  const propCommented = plain('propCommented');
+  const unterminated = plain('unterminated');
+  const configJunk = plain('configJunk');
+  // The base64 text of the Kubernetes value is a secret too.
+  const k8sB64 = Buffer.from(k8sData).toString('base64');
+  c.k8sData.secret.push(k8sB64.slice(0, -4));
+
+  writeTree(root, {
+    '.env': [
+      '# App',
+      `export JWT_SECRET=${jwt}`,
+      `JWT_SECRET_PREVIOUS="${jwtPrev}"`,
+      `SESSION_SECRET='${session}'`,
+      `COOKIE_SECRET=\`${cookie}\``,
+      `PRIVATE_KEY="-----BEGIN PRIVATE KEY-----\n${pemBody.join('\n')}\n-----END PRIVATE KEY-----"`,
+      `DATABASE_URL=postgres://app:${dbPass}@db:5432/app`,
+      `STRIPE_SECRET_KEY=${stripe} # live key`,
+      `# OLD_API_SECRET=${commented}`,
+      `NEXT_PUBLIC_JWT_SECRET=${exposed}`,
+      `REUSED_SECRET=${reused}`,
+      `GITHUB_TOKEN=${github}`,
+      `AWS_SECRET_ACCESS_KEY=${aws}`,
+      `ENC_KEY=${enc}`,
+      'ENC_KEY_VERSION=3',
+      `ENC_KEY_V1=${encV1}`,
+      '',
+    ].join('\n'),
+    '.env.production': [`NEXTAUTH_SECRET=${reused}`, `JWT_SECRET=${prodJwt}`, `API_KEYS=${listA},${listB}`, `BROKEN="${unterminated}`, ''].join('\n'),
+    '.env.example': [`JWT_SECRET=${jwt}`, `EXAMPLE_SECRET=${exampleRandom}`, 'PORT=3000', ''].join('\n'),
+    'docker-compose.yml': [
+      'services:',
+      '  api:',
+      '    env_file: .env',
+      '    environment:',
+      `      JWT_SECRET: ${composeMap}`,
+      `      SESSION_SECRET: \${SESSION_SECRET:-${composeDefault}}`,
+      '  worker:',
+      '    environment:',
+      `      - DB_PASSWORD=${composeList}`,
+      '',
+    ].join('\n'),
+    'src/main/resources/application.yml': [
+      'jwt:',
+      `  secret: ${springJwt}`,
+      'spring:',
+      '  datasource:',
+      `    password: "${springPass}"`,
+      `    url: postgres://app:${springUrlPass}@db:5432/app`,
+      '',
+    ].join('\n'),
+    'k8s/app-secret.yaml': ['apiVersion: v1', 'kind: Secret', 'metadata:', '  name: app', 'data:', `  JWT_SECRET: ${k8sB64}`, 'stringData:', `  API_TOKEN: ${k8sString}`, ''].join('\n'),
+    'appsettings.json': [
+      '{',
+      `  "Jwt": { "Key": "${appJwt}" },`,
+      `  "ConnectionStrings": { "Default": "postgres://app:${appConn}@db:5432/app" },`,
+      `  // "Secret": "${appCommented}"`,
+      '}',
+      '',
+    ].join('\n'),
+    'application.properties': [`jwt.secret=${propJwt}`, `spring.datasource.password=${propPass}`, `# jwt.old-secret=${propCommented}`, ''].join('\n'),
+    'docs/security/HARDENING-LOG.md': ['# Hardening log', '', '## 2025-01-02', '', '### JWT_SECRET rotation [done 2025-01-02]', '', '- Fingerprint: fp:old → fp:new', ''].join('\n'),
+    // A broken project config that quotes a canary: the error must not echo it.
+    '.secret-hygiene.json': `{ "rules": { "weak-secret": "error" }, "note": ${configJunk} }\n`,
+    '.gitignore': 'node_modules\n',
+  });
+  return { canaries: Object.values(c), c };
+}
