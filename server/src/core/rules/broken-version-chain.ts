@@ -108,7 +108,9 @@ function checkVersioned(ctx: FileContext, f: SlotFamily, last: Map<string, EnvEn
       ctx.report({
         ...at,
         severity: 'hint',
-        message: `${f.versionKey}=${n} with no ${slotName(n - 1)}: fine once every record is re-encrypted under version ${n} (seed 000 steps 5-7); until then keep latest-1 as the recovery floor (seed 004)`,
+        message: last.has(versions.get(n - 1) ?? slotName(n - 1))
+          ? `${f.versionKey}=${n} and ${versions.get(n - 1) ?? slotName(n - 1)} is an empty placeholder: paste the version-${n - 1} key there until every record is re-encrypted (seed 000 steps 5-7), or remove the placeholder once they are`
+          : `${f.versionKey}=${n} with no ${slotName(n - 1)}: fine once every record is re-encrypted under version ${n} (seed 000 steps 5-7); until then keep latest-1 as the recovery floor (seed 004)`,
         data: { base: f.base, missing: [slotName(n - 1)] },
       });
     }
