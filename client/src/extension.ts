@@ -27,9 +27,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   } catch (e) {
     // VS Code does not tell the user when an extension fails to activate; we do.
     const name = e instanceof Error ? e.name : 'Error';
-    output.appendLine(`Activation failed: ${name}: ${e instanceof Error ? e.message : String(e)}`);
-    const pick = await vscode.window.showErrorMessage(`Secret Hygiene could not start (${name}). The output channel has the details.`, 'Show output');
-    if (pick === 'Show output') output.show(true);
+    // Stack frames only: an error message could quote file content.
+    const frames = e instanceof Error && e.stack ? e.stack.split('\n').slice(1).join('\n') : '';
+    output.appendLine(`Activation failed: ${name}\n${frames}`);
+    // Not awaited: activation must finish even when nobody answers the notification.
+    void vscode.window.showErrorMessage(`Secret Hygiene could not start (${name}). The output channel has the details.`, 'Show output').then((pick) => {
+      if (pick === 'Show output') output.show(true);
+    });
   }
 }
 
