@@ -125,10 +125,36 @@ export function resolveConfig(raw: unknown, problems: ConfigProblem[] = [], base
   return out;
 }
 
-/** Case-insensitive glob on key names: `*` matches any run, `?` one character. */
-export function keyGlob(pattern: string): RegExp {
-  const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${src}$`, 'i');
+/**
+ * Case-insensitive glob on key names: `*` matches any run, `?` one character. Matched without a
+ * regular expression: globs come from the workspace's config, and `^.*a.*a.*a...$` backtracks
+ * polynomially (a committed `*a*a*a*a*a*a*a*a*b` hung the CLI on a long key). This is O(key x glob).
+ */
+export function keyGlob(pattern: string): { test(key: string): boolean } {
+  const p = pattern.toLowerCase();
+  return {
+    test(key: string): boolean {
+      const s = key.toLowerCase();
+      let pi = 0;
+      let si = 0;
+      let star = -1;
+      let mark = 0;
+      while (si < s.length) {
+        if (pi < p.length && (p[pi] === '?' || (p[pi] === s[si] && p[pi] !== '*'))) {
+          pi++;
+          si++;
+        } else if (pi < p.length && p[pi] === '*') {
+          star = pi++;
+          mark = si;
+        } else if (star !== -1) {
+          pi = star + 1;
+          si = ++mark;
+        } else return false;
+      }
+      while (pi < p.length && p[pi] === '*') pi++;
+      return pi === p.length;
+    },
+  };
 }
 
 export function matchesAnyKeyGlob(key: string, patterns: readonly string[]): boolean {
