@@ -11,6 +11,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Analyzer } from '../../server/src/core/analyzer';
+import { keyGlob } from '../../server/src/core/config';
 import { parseSource } from '../../server/src/core/parse';
 import { decodeBytes, encodeText, LineIndex } from '../../server/src/core/text';
 import type { ParsedSource, SourceFormat } from '../../server/src/core/types';
@@ -276,5 +277,33 @@ describe('hardening: the Analyzer on arbitrary workspaces', function () {
       },
       ([files]) => files.map((f) => `${f.file[0]}: ${f.pairs.length} pairs`).join(', '),
     );
+  });
+});
+
+describe('hardening: key globs from the workspace config', function () {
+  this.timeout(FUZZ_TIMEOUT_MS);
+
+  /** The glob as a regular expression: the meaning keyGlob keeps, without its backtracking. */
+  function oracle(pattern: string): RegExp {
+    const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${src}$`, 'is');
+  }
+
+  it('keyGlob matches exactly what the glob-as-regex matches (case-insensitive, * and ?)', () => {
+    const piece = fc.constantFrom('*', '?', 'a', 'A', 'b', '_', '.', 'SECRET', 'jwt', '(', '[', '$', '\\');
+    const patternArb = fc.array(piece, { maxLength: 8 }).map((p) => p.join(''));
+    const keyArb = fc.array(fc.constantFrom('a', 'A', 'b', 'B', '_', '.', 'SECRET', 'jwt', 'JWT', '(', '[', '$', '\\', '*', '?'), { maxLength: 10 }).map((k) => k.join(''));
+    assertProperty(
+      'keyGlob vs regex',
+      fc.tuple(patternArb, keyArb),
+      ([pattern, key]) => assert.equal(keyGlob(pattern).test(key), oracle(pattern).test(key), 'keyGlob and the regex disagree'),
+      ([pattern, key]) => `${JSON.stringify(pattern)} on ${JSON.stringify(key)}`,
+    );
+  });
+
+  it('a glob bomb against a long key answers (a bound, not a speed claim)', function () {
+    this.timeout(20_000);
+    assert.equal(keyGlob('*a*a*a*a*a*a*a*a*a*b').test('a'.repeat(100_000)), false);
+    assert.equal(keyGlob('*a*a*a*a*a*a*a*a*a*b').test('a'.repeat(100_000) + 'b'), true);
   });
 });

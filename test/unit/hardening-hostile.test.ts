@@ -303,6 +303,22 @@ describe('hardening: a hostile workspace through the bundled CLI (child process,
     }
   });
 
+  it('a project config with backtracking-prone key globs (secretKeys, ignoreKeys, schemes, cadence) does not hang', async () => {
+    const dir = tempDir('sh-glob-');
+    try {
+      const bomb = '*a*a*a*a*a*a*a*a*a*b';
+      writeFileSync(join(dir, '.secret-hygiene.json'), JSON.stringify({ secretKeys: [bomb], ignoreKeys: [bomb], schemes: { [bomb]: 'previous' }, cadence: [{ keys: bomb, days: 30 }] }));
+      writeFileSync(join(dir, '.env'), `${'a'.repeat(3000)}=value\n${'A'.repeat(3000)}_SECRET=changeme\nBROKEN LINE\n`);
+      const r = await runCliChild(['check', '.'], dir, { timeoutMs: CHILD_BOUND_MS });
+      assertNoCrashTrace(r, 'check with glob bombs');
+      assert.equal(r.code, 1, 'findings reported');
+      const rot = await runCliChild(['rotate', `${'A'.repeat(3000)}_SECRET`, '--yes'], dir, { timeoutMs: CHILD_BOUND_MS });
+      assertNoCrashTrace(rot, 'rotate with glob bombs');
+    } finally {
+      removeTree(dir);
+    }
+  });
+
   it('leaves no temporary file behind', () => {
     assert.deepEqual(listTemp(root), []);
   });
