@@ -54,6 +54,9 @@ export interface ConfigProblem {
   message: string;
 }
 
+/** `*` wildcards allowed in one segment of an include/exclude glob (see resolveConfig). */
+export const MAX_STARS_PER_SEGMENT = 2;
+
 /**
  * Validates a parsed config object and merges it over the defaults. Unknown keys and wrong types
  * are reported, never thrown, so a typo cannot stop the checks.
@@ -89,7 +92,13 @@ export function resolveConfig(raw: unknown, problems: ConfigProblem[] = [], base
       case 'exclude':
       case 'secretKeys':
       case 'ignoreKeys': {
-        const v = strings(name);
+        let v = strings(name);
+        if (v && (name === 'include' || name === 'exclude')) {
+          // File globs become backtracking regular expressions: `*a*a*a*b` takes seconds per long file name.
+          const slow = v.filter((g) => g.split('/').some((seg) => seg !== '**' && (seg.match(/\*/g) ?? []).length > MAX_STARS_PER_SEGMENT));
+          for (const g of slow) problems.push({ message: `"${name}" glob "${g}" has more than ${MAX_STARS_PER_SEGMENT} "*" in one path segment and is ignored (such globs can take minutes to match)` });
+          v = v.filter((g) => !slow.includes(g));
+        }
         if (v) out[name] = [...base[name], ...v];
         break;
       }
