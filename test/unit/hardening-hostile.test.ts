@@ -307,11 +307,15 @@ describe('hardening: a hostile workspace through the bundled CLI (child process,
     const dir = tempDir('sh-glob-');
     try {
       const bomb = '*a*a*a*a*a*a*a*a*a*b';
-      writeFileSync(join(dir, '.secret-hygiene.json'), JSON.stringify({ secretKeys: [bomb], ignoreKeys: [bomb], schemes: { [bomb]: 'previous' }, cadence: [{ keys: bomb, days: 30 }] }));
+      const config = { secretKeys: [bomb], ignoreKeys: [bomb], schemes: { [bomb]: 'previous' }, cadence: [{ keys: bomb, days: 30 }], include: [`**/${bomb}*`], exclude: [bomb, `x/${bomb}/**`] };
+      writeFileSync(join(dir, '.secret-hygiene.json'), JSON.stringify(config));
       writeFileSync(join(dir, '.env'), `${'a'.repeat(3000)}=value\n${'A'.repeat(3000)}_SECRET=changeme\nBROKEN LINE\n`);
+      // Long file names are what file globs backtrack on.
+      for (let i = 0; i < 20; i++) writeFileSync(join(dir, `${'a'.repeat(200)}${i}.env`), 'PORT=1\n');
       const r = await runCliChild(['check', '.'], dir, { timeoutMs: CHILD_BOUND_MS });
       assertNoCrashTrace(r, 'check with glob bombs');
       assert.equal(r.code, 1, 'findings reported');
+      assert.match(r.stderr, /"exclude" glob .* is ignored/, 'the slow file glob is reported and ignored');
       const rot = await runCliChild(['rotate', `${'A'.repeat(3000)}_SECRET`, '--yes'], dir, { timeoutMs: CHILD_BOUND_MS });
       assertNoCrashTrace(rot, 'rotate with glob bombs');
     } finally {
