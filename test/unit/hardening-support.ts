@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
@@ -433,4 +433,65 @@ export function buildCanaryWorkspace(root: string): CanaryWorkspace {
     '.gitignore': 'node_modules\n',
   });
   return { canaries: Object.values(c), c };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Untrusted workspaces: traps that record any program run or workspace code executed
+
+/** Programs a secret tool might be tempted to run; each fake writes its name to the marker file. */
+export const TRAP_PROGRAMS = ['git', 'npm', 'npx', 'yarn', 'pnpm', 'node', 'docker', 'kubectl', 'sops', 'op', 'vault', 'gpg', 'ssh', 'curl', 'wget', 'python', 'python3', 'bash', 'code', 'openssl', 'dotenv', 'direnv', 'chmod', 'ls', 'cat', 'find', 'grep', 'rg', 'xdg-open', 'open'];
+
+/**
+ * A folder of fake programs (to put first on PATH) and a workspace full of code that would run if
+ * anything executed it: a git config with an fsmonitor hook, git hooks, npm scripts, JS config files,
+ * an .envrc, and shell substitutions inside values. Every trap appends to `marker`.
+ */
+export function buildTrapWorkspace(root: string): { bin: string; marker: string; workspace: string } {
+  const bin = join(root, 'bin');
+  const marker = join(root, 'MARKER');
+  const workspace = join(root, 'ws');
+  const script = (name: string) => `#!/bin/sh\necho "${name} $*" >> "${marker}"\nexit 0\n`;
+  for (const name of TRAP_PROGRAMS) {
+    writeTree(bin, { [name]: script(name) });
+    chmodSync(join(bin, name), 0o755);
+  }
+  const hook = join(root, 'hook.sh');
+  writeFileSync(hook, script('git-hook'));
+  chmodSync(hook, 0o755);
+  const js = (what: string) => `require('fs').appendFileSync(${JSON.stringify(marker)}, ${JSON.stringify(what + '\n')});\nmodule.exports = {};\n`;
+  writeTree(workspace, {
+    '.git/config': `[core]\n\trepositoryformatversion = 0\n\tfsmonitor = ${hook}\n\thooksPath = .git/hooks\n[filter "x"]\n\tclean = ${hook}\n\tsmudge = ${hook}\n`,
+    '.git/HEAD': 'ref: refs/heads/main\n',
+    '.git/hooks/post-checkout': script('git-post-checkout'),
+    '.gitattributes': '* filter=x\n',
+    '.gitignore': '.env\n',
+    'package.json': JSON.stringify({ name: 'trap', scripts: { preinstall: hook, prepare: hook, test: hook }, secretHygiene: { config: './secret-hygiene.config.js' } }),
+    '.secret-hygiene.js': js('.secret-hygiene.js'),
+    'secret-hygiene.config.js': js('secret-hygiene.config.js'),
+    '.secret-hygienerc.js': js('.secret-hygienerc.js'),
+    '.envrc': `${hook}\n`,
+    'node_modules/.bin/secret-hygiene': script('local-bin'),
+    '.env': [
+      'JWT_SECRET=$(touch MARKER-subst)',
+      'SESSION_SECRET=`touch MARKER-backtick`',
+      `NEXT_PUBLIC_API_SECRET=Kq9vN3xT1pL6wR9sK2mY5bH7cJ4dF0gAzX8uE2rW5tQ`,
+      'DATABASE_URL=postgres://app:${DB_PASS:-$(touch MARKER-default)}@db/app',
+      `APP_SECRET=Pw2mR7tY5uZ8nB4cD6fG1hJ0aSxLq2Vb3Nm4Kp9Ws1E`,
+      'APP_SECRET_PREVIOUS=',
+      '',
+    ].join('\n'),
+    'docker-compose.yml': `services:\n  app:\n    environment:\n      JWT_SECRET: \${JWT_SECRET:-$(touch MARKER-compose)}\n`,
+    'src/app.ts': "export const key = process.env.NEXT_PUBLIC_API_SECRET;\nrequire('child_process').execSync('touch MARKER-code');\n",
+    'web/index.js': js('web/index.js'),
+  });
+  chmodSync(join(workspace, '.git/hooks/post-checkout'), 0o755);
+  chmodSync(join(workspace, 'node_modules/.bin/secret-hygiene'), 0o755);
+  return { bin, marker, workspace };
+}
+
+/** Fails when any trap fired: the marker file, or a file a substitution would have created. */
+export function assertNoTrapFired(trap: { marker: string; workspace: string }, what: string): void {
+  assert.ok(!existsSync(trap.marker), `${what}: a program ran or workspace code executed (${existsSync(trap.marker) ? readFileSync(trap.marker, 'utf8').split('\n')[0].split(' ')[0] : ''})`);
+  const planted = readdirSync(trap.workspace).filter((n) => n.startsWith('MARKER'));
+  assert.deepEqual(planted, [], `${what}: a shell substitution inside a value was executed`);
 }
