@@ -50,6 +50,8 @@ export function displayPath(cwd: string, abs: string): string {
 export async function readJournalIndex(cwd: string, config: ProjectConfig): Promise<{ index?: JournalIndex; path: string }> {
   const abs = path.resolve(cwd, config.journal);
   try {
+    // Regular files only: a journal linked to /dev/zero would be read until memory runs out.
+    if (!(await fsp.stat(abs)).isFile()) return { path: abs };
     const bytes = await fsp.readFile(abs);
     const d = decodeBytes(bytes, config.maxFileBytes);
     if (!d.ok) return { path: abs };
@@ -84,6 +86,7 @@ export async function writeJournalEntry(req: JournalWriteRequest): Promise<boole
   if (config.journalTemplate) {
     const tplPath = path.resolve(cwd, config.journalTemplate);
     try {
+      if (!(await fsp.stat(tplPath)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
       const d = decodeBytes(await fsp.readFile(tplPath), config.maxFileBytes);
       if (!d.ok) throw new Error(d.reason);
       template = d.text;
@@ -200,6 +203,7 @@ export async function runJournal(args: string[], io: CliIO): Promise<number> {
     const shown = displayPath(io.cwd, abs);
     let text: string;
     try {
+      if (!(await fsp.stat(abs)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
       const d = decodeBytes(await fsp.readFile(abs), config.maxFileBytes);
       if (!d.ok) {
         io.stderr(`secret-hygiene journal: cannot read ${shown}: ${d.reason}\n`);

@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
 import { BROWSER_PREFIXES } from '../core/classify';
 import { targetShape } from '../core/generate';
@@ -7,6 +6,7 @@ import { preferredPreviousSuffix } from '../core/slots';
 import { dominantEol, LineIndex } from '../core/text';
 import type { EnvEntry, Finding, TextEdit } from '../core/types';
 import { Commands, DIAGNOSTIC_SOURCE, ServerCommands, docsUrl, type RotateArgs } from '../protocol';
+import { readRegularText } from '../node/workspace';
 import { findCodeUsages } from './codeSearch';
 import { toLspEdits, workspaceEdit, type FileEdits } from './edits';
 import type { SecretHygieneServer } from './main';
@@ -268,7 +268,10 @@ async function gitignoreAction(server: SecretHygieneServer, view: FileView, f: F
   if (/[\r\n]/.test(pattern)) return undefined;
   const rel = '.gitignore';
   const doc = server.documentOf(view.folder, rel);
-  const text = doc ? doc.getText() : await fsp.readFile(view.folder.abs(rel), 'utf8').catch(() => undefined);
+  const disk = doc ? undefined : await readRegularText(view.folder.abs(rel));
+  // A .gitignore that is there but not a regular file (a link to a device): no edit to it.
+  if (disk?.exists && disk.text === undefined) return undefined;
+  const text = doc ? doc.getText() : disk?.text;
   const uri = server.uriOf(view.folder, rel);
   let files: FileEdits[];
   if (text === undefined) {

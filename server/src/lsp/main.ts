@@ -20,7 +20,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from '../core/analyzer';
 import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, type ProjectConfig } from '../core/config';
 import { CONFIG_GLOBS, ENV_GLOBS, createFileSelector } from '../core/files';
-import { loadProjectConfig, readWorkspaceFile, walkWorkspace } from '../node/workspace';
+import { loadProjectConfig, readRegularText, readWorkspaceFile, walkWorkspace } from '../node/workspace';
 import {
   CLIENT_ID,
   DIAGNOSTIC_SOURCE,
@@ -674,7 +674,8 @@ function gitignoreDir(rel: string): string {
 
 async function readText(abs: string): Promise<string | undefined> {
   try {
-    return await fsp.readFile(abs, 'utf8');
+    // Regular files only: a journal or .gitignore linked to /dev/zero would be read until memory runs out.
+    return (await readRegularText(abs)).text;
   } catch {
     return undefined;
   }

@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import { isExampleFile } from '../core/classify';
 import { cadenceDays } from '../core/config';
 import { generateSecret, stableFingerprint } from '../core/generate';
@@ -6,6 +5,7 @@ import { insertJournalEntry, isoDate, journalHeading, renderJournalEntry, templa
 import { defaultSlotScheme, planCompletion, planRotation } from '../core/rotation';
 import { preferredPreviousSuffix } from '../core/slots';
 import { LineIndex } from '../core/text';
+import { readRegularText } from '../node/workspace';
 import type {
   GenerateParams,
   GenerateResult,
@@ -214,13 +214,15 @@ export async function handleJournalEntry(server: SecretHygieneServer, p: Journal
   await folder.ready;
   const journalRel = folder.config.journal;
   const doc = server.documentOf(folder, journalRel);
-  const onDisk = doc ? doc.getText() : await fsp.readFile(folder.abs(journalRel), 'utf8').catch(() => undefined);
+  const disk = doc ? undefined : await readRegularText(folder.abs(journalRel));
+  if (disk?.exists && disk.text === undefined) return refused(`${journalRel} is not a regular text file the server can read (a link to a device, a folder, or too big); nothing was written`);
+  const onDisk = doc ? doc.getText() : disk?.text;
   if (onDisk === undefined && !server.features.createFiles) {
     return refused(`${journalRel} does not exist and this editor cannot create files through the language server; create it first`);
   }
   let template: string | undefined;
   if (folder.config.journalTemplate) {
-    template = await fsp.readFile(folder.abs(folder.config.journalTemplate), 'utf8').catch(() => undefined);
+    template = (await readRegularText(folder.abs(folder.config.journalTemplate))).text;
     if (template === undefined) server.log.warn(`Journal template ${folder.config.journalTemplate} cannot be read; using the default template`);
     else for (const problem of templateProblems(template)) server.log.warn(`Journal template ${folder.config.journalTemplate}: ${problem}`);
   }

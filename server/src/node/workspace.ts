@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Analyzer, type AnalyzerOptions, type FileInput } from '../core/analyzer';
 import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, resolveConfig, type ConfigProblem, type ProjectConfig } from '../core/config';
 import { createFileSelector, type FileSelector } from '../core/files';
-import { decodeBytes } from '../core/text';
+import { decodeBytes, DEFAULT_MAX_FILE_BYTES } from '../core/text';
 
 /** Converts an absolute path under `root` to the engine's workspace-relative, forward-slash form. */
 export function toRelative(root: string, abs: string): string {
@@ -126,6 +126,26 @@ export async function readWorkspaceFile(abs: string, maxBytes: number): Promise<
   const d = decodeBytes(bytes, maxBytes);
   if (!d.ok) return { unreadable: d.reason, mode: st.mode };
   return { text: d.text, mode: st.mode, encoding: d.encoding, bom: d.bom, eol: d.eol };
+}
+
+/**
+ * Reads a small text file the tools consult (journal, template, .gitignore) as UTF-8, only when it
+ * is a regular file within `maxBytes`: a pipe never ends a read and /dev/zero never stops giving
+ * bytes. `exists` tells an absent file from one that is there but refused.
+ */
+export async function readRegularText(abs: string, maxBytes: number = DEFAULT_MAX_FILE_BYTES): Promise<{ exists: boolean; text?: string }> {
+  let st: Stats;
+  try {
+    st = await fsp.stat(abs);
+  } catch (e) {
+    return { exists: (e as NodeJS.ErrnoException).code !== 'ENOENT' };
+  }
+  if (!st.isFile() || st.size > maxBytes) return { exists: true };
+  try {
+    return { exists: true, text: await fsp.readFile(abs, 'utf8') };
+  } catch {
+    return { exists: true };
+  }
 }
 
 export interface LoadedWorkspace {
