@@ -8,7 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic, Hover } from 'vscode-languageserver-types';
 import { TestClient, fileUri, writeFiles } from './harness';
@@ -105,5 +105,39 @@ describe('hardening: the language server on a hostile workspace (bundled server)
     assert.deepEqual(client.protocolErrors, []);
     assert.ok(!client.stderr.join('').includes('heap out of memory'), 'no memory exhaustion');
     assert.ok(existsSync(join(root, 'huge.env')), 'nothing was deleted');
+  });
+});
+
+describe('hardening: the language server with a journal and a .gitignore that are links to /dev/zero', function () {
+  this.timeout(180_000);
+  let root: string;
+  let client: TestClient;
+  const uri = (rel: string) => fileUri(join(root, rel));
+
+  before(async function () {
+    if (!POSIX) this.skip();
+    root = tempDir('sh-zero-lsp-');
+    writeFiles(root, { '.env': 'JWT_SECRET=Kq9vN3xT1pL6wR9sK2mY5bH7cJ4dF0gAzX8uE2rW5tQ\nBROKEN LINE\n', 'docs/security/.keep': '' });
+    symlinkSync('/dev/zero', join(root, 'docs', 'security', 'HARDENING-LOG.md'));
+    symlinkSync('/dev/zero', join(root, '.gitignore'));
+    client = await TestClient.start({ folders: [{ path: root }] });
+  });
+  after(async function () {
+    if (client) await client.shutdown();
+    if (root) removeTree(root);
+  });
+
+  it('indexes, offers its quick fixes without reading the device, refuses the journal entry, and keeps serving', async function () {
+    const env = uri('.env');
+    const d = await waitLong(client, env, (ds) => ds.some((x) => x.code === 'env-not-ignored'), 'diagnostics of .env');
+    const diag = d.find((x) => x.code === 'env-not-ignored')!;
+    const actions = await client.request<{ title: string }[]>('textDocument/codeAction', { textDocument: { uri: env }, range: diag.range, context: { diagnostics: [diag] } });
+    assert.ok(!actions.some((a) => /\.gitignore/.test(a.title) && /^Add/.test(a.title)), 'no "Add to .gitignore" edit on a device');
+    const journal = await client.request<{ ok: boolean; reason?: string }>('secretHygiene/journalEntry', { uri: env, key: 'JWT_SECRET', trigger: 'scheduled', files: ['.env'] });
+    assert.equal(journal.ok, false, 'the journal entry is refused');
+    await client.fileEvents([{ path: join(root, '.gitignore'), type: 2 }, { path: join(root, 'docs/security/HARDENING-LOG.md'), type: 2 }]);
+    await client.open(env, 'JWT_SECRET=changeme\n');
+    await client.waitForVersion(env, 1, (ds) => ds.some((x) => x.code === 'weak-secret'));
+    assert.equal(client.exitCode, undefined, 'the server is alive');
   });
 });

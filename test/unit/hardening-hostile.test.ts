@@ -323,6 +323,31 @@ describe('hardening: a hostile workspace through the bundled CLI (child process,
     }
   });
 
+  it('a journal and a journal template that are links to /dev/zero: rotate, complete and journal finish with a clear message', async function () {
+    if (!POSIX) this.skip();
+    const dir = tempDir('sh-zero-journal-');
+    try {
+      mkdirSync(join(dir, 'docs', 'security'), { recursive: true });
+      symlinkSync('/dev/zero', join(dir, 'docs', 'security', 'HARDENING-LOG.md'));
+      symlinkSync('/dev/zero', join(dir, 'template.md'));
+      writeFileSync(join(dir, '.env'), 'JWT_SECRET=Kq9vN3xT1pL6wR9sK2mY5bH7cJ4dF0gAzX8uE2rW5tQ\nJWT_SECRET_PREVIOUS=Pw2mR7tY5uZ8nB4cD6fG1hJ0aSxLq2Vb3Nm4Kp9Ws1E\n');
+      const complete = await runCliChild(['rotate', '--complete', 'JWT_SECRET', '--yes'], dir, { timeoutMs: CHILD_BOUND_MS });
+      assertNoCrashTrace(complete, 'rotate --complete with a /dev/zero journal');
+      assert.equal(complete.code, 0, 'the completion does not need the journal');
+      const journal = await runCliChild(['rotate', 'JWT_SECRET', '--journal'], dir, { timeoutMs: CHILD_BOUND_MS });
+      assertNoCrashTrace(journal, 'rotate --journal with a /dev/zero journal');
+      assert.equal(journal.code, 1, 'the rotation is written, the journal is not');
+      assert.match(journal.stderr, /journal .* was not written/);
+      writeFileSync(join(dir, '.secret-hygiene.json'), JSON.stringify({ journal: 'LOG.md', journalTemplate: 'template.md' }));
+      const tpl = await runCliChild(['journal', 'JWT_SECRET', '--file', '.env'], dir, { timeoutMs: CHILD_BOUND_MS });
+      assertNoCrashTrace(tpl, 'journal with a /dev/zero template');
+      assert.equal(tpl.code, 0, 'the default template is used');
+      assert.match(tpl.stderr, /cannot read the journal template/);
+    } finally {
+      removeTree(dir);
+    }
+  });
+
   it('leaves no temporary file behind', () => {
     assert.deepEqual(listTemp(root), []);
   });
