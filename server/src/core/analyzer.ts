@@ -76,6 +76,14 @@ export class Analyzer implements WorkspaceView {
   private readonly slotLike = new Map<string, boolean>();
   /** Value hashes whose occurrences were already added to the update's affected set. */
   private readonly propagated = new Set<string>();
+  /**
+   * Keyed hashes by value: a keystroke re-reads every value of its file, and shared values recur
+   * across files; an HMAC per value per update was ~5% of a keystroke in a 10k-line file.
+   * In memory only, like the texts the values come from.
+   */
+  private readonly hashCache = new Map<string, string>();
+  /** `classify()` per key name under the current config (key names repeat across files and edits). */
+  private readonly classCache = new Map<string, KeyClass | null>();
 
   constructor(options: AnalyzerOptions = {}) {
     this.config = options.config ?? DEFAULT_CONFIG;
@@ -91,10 +99,10 @@ export class Analyzer implements WorkspaceView {
   /** Replaces the configuration; every file's findings may change. */
   setConfig(config: ProjectConfig): Set<string> {
     this.config = config;
-    for (const path of [...this.files.keys()]) {
-      const st = this.files.get(path)!;
-      this.setFile({ path, text: st.source.unreadable ? undefined : st.source.text, unreadable: st.source.unreadable, meta: st.meta });
-    }
+    this.classCache.clear();
+    this.setFiles(
+      [...this.files].map(([path, st]) => ({ path, text: st.source.unreadable ? undefined : st.source.text, unreadable: st.source.unreadable, meta: st.meta })),
+    );
     return this.invalidateAll();
   }
 
@@ -232,7 +240,13 @@ export class Analyzer implements WorkspaceView {
   }
 
   hash(value: string): string {
-    return createHmac('sha256', this.hashKey).update(value, 'utf8').digest('hex');
+    let h = this.hashCache.get(value);
+    if (h === undefined) {
+      h = createHmac('sha256', this.hashKey).update(value, 'utf8').digest('hex');
+      if (this.hashCache.size >= 100_000) this.hashCache.clear();
+      this.hashCache.set(value, h);
+    }
+    return h;
   }
 
   fingerprint(value: string): string {
@@ -251,6 +265,15 @@ export class Analyzer implements WorkspaceView {
   }
 
   classify(key: string): KeyClass | undefined {
+    const hit = this.classCache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const k = this.classifyUncached(key);
+    if (this.classCache.size >= 200_000) this.classCache.clear();
+    this.classCache.set(key, k ?? null);
+    return k;
+  }
+
+  private classifyUncached(key: string): KeyClass | undefined {
     if (this.config.ignoreKeys.length > 0 && matchesAnyKeyGlob(key, this.config.ignoreKeys)) return undefined;
     const k = classifyKeyName(key);
     if (k?.secret) return k;
