@@ -318,21 +318,30 @@ function spanOf(src: ParsedSource, lines: LineIndex, e: EnvEntry): { start: numb
   return { start: lines.lineStart(first), end: lines.lineEnd(last), after: last + 1 < lines.lineCount ? lines.lineStart(last + 1) : src.text.length };
 }
 
-/** Every edit replaces text inside a family entry's lines, or inserts whole family lines right after one. */
+/**
+ * Every edit stays inside the lines of the family's entries (adjacent family lines form one region,
+ * their line breaks included, so removing or inserting whole family lines is allowed); any line it
+ * writes is a family assignment.
+ */
 function assertConfined(src: ParsedSource, edits: TextEdit[], base: string, label: string): void {
   const lines = new LineIndex(src.text);
-  const family = src.entries.filter((e) => e.key === base || e.key.startsWith(base + '_'));
-  const spans = family.map((e) => spanOf(src, lines, e));
+  const spans = src.entries
+    .filter((e) => e.key === base || e.key.startsWith(base + '_'))
+    .map((e) => spanOf(src, lines, e))
+    .sort((a, b) => a.start - b.start);
+  const regions: { start: number; after: number }[] = [];
+  for (const sp of spans) {
+    const last = regions[regions.length - 1];
+    if (last && sp.start <= last.after) last.after = Math.max(last.after, sp.after);
+    else regions.push({ start: sp.start, after: sp.after });
+  }
   for (const e of edits) {
-    if (spans.some((s) => e.start >= s.start && e.end <= s.end) && !/[\r\n]/.test(e.newText)) continue;
-    if (e.start === e.end && spans.some((s) => e.start === s.after || e.start === s.end)) {
-      const inserted = e.newText.split(/\r?\n/).filter((l) => l !== '');
-      assert.ok(inserted.length > 0 && inserted.every((l) => new RegExp(`^[ \\t]*(export[ \\t]+)?${base}(_[A-Z0-9]+)?=`).test(l)), `${label}: inserted lines are family assignments`);
-      continue;
+    const inside = regions.some((r) => e.start >= r.start && e.end <= r.after);
+    assert.ok(inside, `${label}: an edit at ${e.start}-${e.end} is outside the ${base} family's lines`);
+    if (/[\r\n]/.test(e.newText)) {
+      const written = e.newText.split(/\r\n|\r|\n/).filter((l) => l !== '');
+      assert.ok(written.every((l) => new RegExp(`^[ \\t]*(export[ \\t]+)?${base}(_[A-Z0-9]+)?=`).test(l)), `${label}: written lines are family assignments`);
     }
-    // Removing whole family lines (completion with removeSlots).
-    if (e.newText === '' && spans.some((s) => e.start === s.start && (e.end === s.after || e.end === s.end))) continue;
-    assert.fail(`${label}: an edit at ${e.start}-${e.end} is outside the ${base} family's lines`);
   }
 }
 
@@ -350,8 +359,28 @@ const noisyEnvArb = fc.record({
   previous: fc.option(secretValue, { nil: undefined }),
   quote: fc.constantFrom('', '"', "'"),
   eol: fc.constantFrom('\n', '\r\n', '\r'),
-  scheme: fc.constantFrom('previous', 'immediate', 'list'),
+  scheme: fc.constantFrom('previous', 'immediate', 'list', 'versioned', 'numbered', 'authjs'),
 });
+
+/** The family lines of a scheme, its base key, and the key holding the current value. */
+function noisyFamily(f: { current: string; previous?: string; quote: string; scheme: string }): { base: string; key: string; lines: string[]; scheme?: 'immediate' | 'list' } {
+  const q = f.quote;
+  const v = (x: string) => `${q}${x}${q}`;
+  switch (f.scheme) {
+    case 'versioned':
+      return { base: 'WALLET_KEY', key: 'WALLET_KEY', lines: [`WALLET_KEY=${v(f.current)}`, 'WALLET_KEY_VERSION=2', ...(f.previous ? [`WALLET_KEY_V1=${v(f.previous)}`] : [])] };
+    case 'numbered':
+      return { base: 'JWT_SECRET', key: 'JWT_SECRET_1', lines: [`JWT_SECRET_1=${v(f.current)}`, `JWT_SECRET_0=${v(f.previous ?? '')}`] };
+    case 'authjs':
+      return { base: 'AUTH_SECRET', key: 'AUTH_SECRET', lines: [`AUTH_SECRET=${v(f.current)}`, ...(f.previous ? [`AUTH_SECRET_1=${v(f.previous)}`] : [])] };
+    case 'list':
+      return { base: 'JWT_SECRET', key: 'JWT_SECRET', lines: [`JWT_SECRET=${v(f.current + (f.previous ? ',' + f.previous : ''))}`], scheme: 'list' };
+    case 'immediate':
+      return { base: 'JWT_SECRET', key: 'JWT_SECRET', lines: [`JWT_SECRET=${v(f.current)}`], scheme: 'immediate' };
+    default:
+      return { base: 'JWT_SECRET', key: 'JWT_SECRET', lines: [`JWT_SECRET=${v(f.current)}`, ...(f.previous ? [`JWT_SECRET_PREVIOUS=${v(f.previous)}`] : [])] };
+  }
+}
 
 describe('hardening: rotate and complete touch only their family, in hostile .env files and in every config format', function () {
   this.timeout(FUZZ_TIMEOUT_MS);
@@ -362,36 +391,34 @@ describe('hardening: rotate and complete touch only their family, in hostile .en
       'noisy .env rotation',
       noisyEnvArb,
       (f) => {
-        const q = f.quote;
-        const family = [`JWT_SECRET=${q}${f.current}${q}`, ...(f.previous ? [`JWT_SECRET_PREVIOUS=${q}${f.previous}${q}`] : [])];
-        const text = [...f.before, ...family, ...f.after].join(f.eol) + f.eol;
+        const fam = noisyFamily(f);
+        const text = [...f.before, ...fam.lines, ...f.after].join(f.eol) + f.eol;
         const src = parseSource('.env', text);
-        const scheme = f.scheme === 'previous' ? undefined : (f.scheme as 'immediate' | 'list');
-        const plan = planRotation({ source: src, key: 'JWT_SECRET', fingerprint: fp, scheme, createSlot: 'previous' });
+        const plan = planRotation({ source: src, key: fam.key, fingerprint: fp, scheme: fam.scheme, createSlot: f.scheme === 'authjs' ? 'authjs' : 'previous' });
         if (!plan.ok) {
           assert.ok(plan.reason.length > 0 && !plan.reason.includes(f.current), 'a refusal with a value-free reason');
           return;
         }
-        assertConfined(src, plan.edits, 'JWT_SECRET', 'rotate');
+        assertConfined(src, plan.edits, fam.base, 'rotate');
         planned.set(plan.scheme, (planned.get(plan.scheme) ?? 0) + 1);
         const after = applyEdits(text, plan.edits);
         const a = parseSource('.env', after);
-        const others = (s: ParsedSource) => entryList(s).filter(([k]) => k !== 'JWT_SECRET' && !k.startsWith('JWT_SECRET_'));
+        const others = (s: ParsedSource) => entryList(s).filter(([k]) => k !== fam.base && !k.startsWith(fam.base + '_'));
         assert.deepEqual(others(a), others(src), 'every other entry keeps its value');
-        const oldValue = src.entries.find((e) => e.key === 'JWT_SECRET')!.value;
         const count = (t: string, v: string) => t.split(v).length - 1;
-        if (plan.scheme === 'immediate') assert.equal(count(after, oldValue), count(text, oldValue) - 1, 'immediate: the old value is gone from its slot');
-        else assert.equal(count(after, oldValue), count(text, oldValue), 'the old value moved, it was not copied');
-        if (plan.scheme === 'previous') assert.equal(a.entries.find((e) => e.key === 'JWT_SECRET_PREVIOUS')?.value, oldValue, 'the old value is the previous slot');
-        const done = planCompletion({ source: a, key: 'JWT_SECRET', fingerprint: fp, scheme });
+        // No value of the family gains a copy; the current one leaves its place unless a slot keeps it.
+        for (const v of [f.current, f.previous].filter((x): x is string => !!x)) assert.ok(count(after, v) <= count(text, v), 'a family value was copied');
+        if (plan.scheme === 'immediate') assert.equal(count(after, f.current), count(text, f.current) - 1, 'immediate: the old value is gone');
+        if (plan.scheme === 'previous') assert.equal(a.entries.find((e) => e.key === fam.base + '_PREVIOUS')?.value, src.entries.find((e) => e.key === fam.key)!.value, 'the old value is the previous slot');
+        const done = planCompletion({ source: a, key: fam.key, fingerprint: fp, scheme: fam.scheme });
         if (done.ok) {
-          assertConfined(a, done.edits, 'JWT_SECRET', 'complete');
+          assertConfined(a, done.edits, fam.base, 'complete');
           assert.deepEqual(others(parseSource('.env', applyEdits(after, done.edits))), others(src), 'completion: every other entry keeps its value');
         }
       },
       (f) => skeleton([...f.before, 'FAMILY', ...f.after].join(f.eol)),
     );
-    for (const scheme of ['previous', 'immediate', 'list']) assert.ok((planned.get(scheme) ?? 0) > 0, `no ${scheme} rotation was planned; the generator proves nothing for it`);
+    for (const scheme of ['previous', 'immediate', 'list', 'versioned', 'numbered', 'authjs']) assert.ok((planned.get(scheme) ?? 0) > 0, `no ${scheme} rotation was planned; the generator proves nothing for it`);
   });
 
   const configArb = fc.record({
