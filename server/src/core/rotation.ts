@@ -424,6 +424,11 @@ function planRotationOrThrow(input: PlanRotationInput): RotationPlan {
   }
   const view = new FileView(source, input.eol);
   const { base, family } = resolveFamily(view, input.key);
+  // The private half of a key pair is not random bytes: a generated value would destroy the key.
+  const pem = source.entries.some((e) => (e.key === input.key || e.key === base) && /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(e.value));
+  if (pem || classifyKeyName(base)?.purpose === 'private-key') {
+    refuse(`${base} holds the private half of a key pair, which random bytes cannot replace: generate a new key pair (e.g. openssl genpkey), publish its public key, then replace ${base} by hand`, 'unsupported');
+  }
   const detected = family?.scheme ?? 'immediate';
   let scheme: SlotScheme = input.scheme ?? schemeOverride(base, input.schemes) ?? detected;
   const warnings: string[] = [];
