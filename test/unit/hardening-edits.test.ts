@@ -538,3 +538,26 @@ describe('hardening: the journal insertion keeps every byte before and after it'
     );
   });
 });
+
+describe('hardening: a rotation never replaces a key pair half with random bytes', function () {
+  it('a PEM private key (or any *PRIVATE* key) is refused with a reason, in every scheme, and the file is untouched', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
+    const files = [
+      `PRIVATE_KEY="${pem}"\n`,
+      `JWT_PRIVATE_KEY=3f9a1c2b4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8\nJWT_PRIVATE_KEY_PREVIOUS=\n`,
+      `SIGNING_KEY="${pem}"\n`,
+    ];
+    for (const text of files) {
+      const src = parseSource('.env', text);
+      const key = src.entries[0].key;
+      for (const scheme of [undefined, 'immediate', 'previous'] as const) {
+        const plan = planRotation({ source: src, key, fingerprint: fp, scheme, createSlot: 'previous' });
+        assert.equal(plan.ok, false, `${key} (${scheme ?? 'detected'}): refused`);
+        if (!plan.ok) {
+          assert.match(plan.reason, /key pair/, `${key}: the reason says why`);
+          assert.ok(!plan.reason.includes('MIIE'), 'the reason quotes no value');
+        }
+      }
+    }
+  });
+});
