@@ -10,7 +10,7 @@ import { parseSource } from '../core/parse';
 import { findSlotFamilies } from '../core/slots';
 import { decodeBytes, encodeText } from '../core/text';
 import { ConcurrentChangeError, readSnapshotOrAbsent, writeFileAtomic } from '../node/atomic-write';
-import { loadProjectConfig } from '../node/workspace';
+import { loadProjectConfig, resolvesInside } from '../node/workspace';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseArgs, UsageError, type CliIO } from './io';
 
 export const journalUsage = `Usage: secret-hygiene journal KEY [--trigger scheduled|emergency] [--reason TEXT] [--step ID]
@@ -86,6 +86,7 @@ export async function writeJournalEntry(req: JournalWriteRequest): Promise<boole
   if (config.journalTemplate) {
     const tplPath = path.resolve(cwd, config.journalTemplate);
     try {
+      if (!(await resolvesInside(cwd, tplPath))) throw Object.assign(new Error('outside'), { code: 'it resolves outside the workspace' });
       if (!(await fsp.stat(tplPath)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
       const d = decodeBytes(await fsp.readFile(tplPath), config.maxFileBytes);
       if (!d.ok) throw new Error(d.reason);
@@ -102,6 +103,10 @@ export async function writeJournalEntry(req: JournalWriteRequest): Promise<boole
   if (req.dryRun) {
     io.stdout(`Journal entry for ${shownJournal} (dry run, not written):\n\n${entry}\n`);
     return true;
+  }
+  if (!(await resolvesInside(cwd, journalAbs))) {
+    io.stderr(`secret-hygiene: the journal ${shownJournal} resolves outside the workspace (a linked folder or file); it was not written\n`);
+    return false;
   }
   try {
     const snap = await readSnapshotOrAbsent(journalAbs);
@@ -132,6 +137,7 @@ export async function writeJournalEntry(req: JournalWriteRequest): Promise<boole
     const next = addDays(input.date, input.cadenceDays);
     const icsAbs = path.join(path.dirname(journalAbs), `${input.key.replace(/[^A-Za-z0-9_.-]/g, '-')}-next-rotation.ics`);
     try {
+      if (!(await resolvesInside(cwd, icsAbs))) throw Object.assign(new Error('outside'), { code: 'it resolves outside the workspace' });
       const snap = await readSnapshotOrAbsent(icsAbs);
       await writeFileAtomic(snap, Buffer.from(renderIcs({ key: input.key, date: next, now: io.now() }), 'utf8'), { beforeCommit: io.beforeWrite });
       io.stdout(`Wrote the reminder ${displayPath(cwd, icsAbs)}: next scheduled rotation of ${input.key} on ${next}\n`);

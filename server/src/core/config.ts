@@ -110,8 +110,11 @@ export function resolveConfig(raw: unknown, problems: ConfigProblem[] = [], base
         break;
       case 'journal':
       case 'journalTemplate':
-        if (typeof value === 'string' && value !== '') out[name] = value;
-        else problems.push({ message: `"${name}" must be a path` });
+        if (typeof value !== 'string' || value === '') problems.push({ message: `"${name}" must be a path` });
+        // The CLI writes the journal and reads the template: a committed config must not point them
+        // at ~/.bashrc or ~/.ssh (an absolute path, a drive, or ".." climbing out of the workspace).
+        else if (/^([\\/]|[A-Za-z]:)/.test(value) || value.split(/[\\/]/).includes('..')) problems.push({ message: `"${name}" must be a path inside the workspace (relative, without "..")` });
+        else out[name] = value;
         break;
       case 'schemes':
         if (value && typeof value === 'object' && !Array.isArray(value)) {

@@ -5,7 +5,7 @@ import { insertJournalEntry, isoDate, journalHeading, renderJournalEntry, templa
 import { defaultSlotScheme, planCompletion, planRotation } from '../core/rotation';
 import { preferredPreviousSuffix } from '../core/slots';
 import { LineIndex } from '../core/text';
-import { readRegularText } from '../node/workspace';
+import { readRegularText, resolvesInside } from '../node/workspace';
 import type {
   GenerateParams,
   GenerateResult,
@@ -213,6 +213,7 @@ export async function handleJournalEntry(server: SecretHygieneServer, p: Journal
   const { folder } = r;
   await folder.ready;
   const journalRel = folder.config.journal;
+  if (!(await resolvesInside(folder.root, folder.abs(journalRel)))) return refused(`${journalRel} resolves outside the workspace (a linked folder or file); nothing was written`);
   const doc = server.documentOf(folder, journalRel);
   const disk = doc ? undefined : await readRegularText(folder.abs(journalRel));
   if (disk?.exists && disk.text === undefined) return refused(`${journalRel} is not a regular text file the server can read (a link to a device, a folder, or too big); nothing was written`);
@@ -222,7 +223,8 @@ export async function handleJournalEntry(server: SecretHygieneServer, p: Journal
   }
   let template: string | undefined;
   if (folder.config.journalTemplate) {
-    template = (await readRegularText(folder.abs(folder.config.journalTemplate))).text;
+    const tplAbs = folder.abs(folder.config.journalTemplate);
+    template = (await resolvesInside(folder.root, tplAbs)) ? (await readRegularText(tplAbs)).text : undefined;
     if (template === undefined) server.log.warn(`Journal template ${folder.config.journalTemplate} cannot be read; using the default template`);
     else for (const problem of templateProblems(template)) server.log.warn(`Journal template ${folder.config.journalTemplate}: ${problem}`);
   }

@@ -148,6 +148,29 @@ export async function readRegularText(abs: string, maxBytes: number = DEFAULT_MA
   }
 }
 
+/**
+ * Does `abs` stay inside `root` once the symlinks of its existing part are resolved? The journal
+ * and its template come from the project config: a linked folder must not carry a write (or a read
+ * copied into the journal) out of the workspace.
+ */
+export async function resolvesInside(root: string, abs: string): Promise<boolean> {
+  const realRoot = await fsp.realpath(root).catch(() => path.resolve(root));
+  let p = path.resolve(abs);
+  let rest = '';
+  for (;;) {
+    try {
+      const real = await fsp.realpath(p);
+      const rel = path.relative(realRoot, rest ? path.join(real, rest) : real);
+      return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    } catch {
+      const parent = path.dirname(p);
+      if (parent === p) return false;
+      rest = rest ? path.join(path.basename(p), rest) : path.basename(p);
+      p = parent;
+    }
+  }
+}
+
 export interface LoadedWorkspace {
   root: string;
   analyzer: Analyzer;
