@@ -6,7 +6,7 @@ import { preferredPreviousSuffix } from '../core/slots';
 import { dominantEol, LineIndex } from '../core/text';
 import type { EnvEntry, Finding, TextEdit } from '../core/types';
 import { Commands, DIAGNOSTIC_SOURCE, ServerCommands, docsUrl, type RotateArgs } from '../protocol';
-import { readRegularText } from '../node/workspace';
+import { readRegularText, resolvesInside } from '../node/workspace';
 import { findCodeUsages } from './codeSearch';
 import { toLspEdits, workspaceEdit, type FileEdits } from './edits';
 import type { SecretHygieneServer } from './main';
@@ -267,6 +267,8 @@ async function gitignoreAction(server: SecretHygieneServer, view: FileView, f: F
   const pattern = typeof f.data?.pattern === 'string' ? f.data.pattern : view.rel.slice(view.rel.lastIndexOf('/') + 1);
   if (/[\r\n]/.test(pattern)) return undefined;
   const rel = '.gitignore';
+  // A .gitignore linked out of the workspace (to ~/.bashrc, say) must not receive a line.
+  if (!(await resolvesInside(view.folder.root, view.folder.abs(rel)))) return undefined;
   const doc = server.documentOf(view.folder, rel);
   const disk = doc ? undefined : await readRegularText(view.folder.abs(rel));
   // A .gitignore that is there but not a regular file (a link to a device): no edit to it.
