@@ -127,3 +127,31 @@ describe('hardening: the language server keeps journal writes and template reads
     assert.equal(readFileSync(join(root, 'victim', '.bashrc'), 'utf8'), 'export PS1=x\n');
   });
 });
+
+describe('hardening: the "Add to .gitignore" quick fix never edits a file outside the workspace', function () {
+  this.timeout(60_000);
+  let root: string;
+  let client: TestClient;
+
+  before(async function () {
+    if (!POSIX) this.skip();
+    root = tempDir('sh-gitignore-link-');
+    // A file name that is a shell command, and a .gitignore linked to a shell start-up file.
+    writeFiles(root, { 'victim/.bashrc': 'export PS1=x\n', 'ws/$(touch pwned).env': 'JWT_SECRET=Kq9vN3xT1pL6wR9sK2mY5bH7cJ4dF0gAzX8uE2rW5tQ\n' });
+    symlinkSync(join(root, 'victim', '.bashrc'), join(root, 'ws', '.gitignore'));
+    client = await TestClient.start({ folders: [{ path: join(root, 'ws') }] });
+  });
+  after(async function () {
+    if (client) await client.shutdown();
+    if (root) removeTree(root);
+  });
+
+  it('a .gitignore linked out of the workspace gets no edit', async function () {
+    const env = fileUri(join(root, 'ws', '$(touch pwned).env'));
+    const d = await client.waitForDiagnostics(env, (ds) => ds.some((x) => x.code === 'env-not-ignored'), 'env-not-ignored');
+    const diag = d.find((x) => x.code === 'env-not-ignored')!;
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: env }, range: diag.range, context: { diagnostics: [diag] } });
+    assert.ok(!actions.some((a) => /\.gitignore/.test(a.title) && a.edit), 'no edit to the linked .gitignore');
+    assert.equal(readFileSync(join(root, 'victim', '.bashrc'), 'utf8'), 'export PS1=x\n');
+  });
+});
