@@ -83,6 +83,8 @@ export function isRotatable(view: FileView, entry: EnvEntry): boolean {
   const klass = secret?.klass ?? view.folder.analyzer.classify(entry.key);
   if (!klass?.secret || klass.origin !== 'self-chosen') return false;
   if (secret?.fromUrl) return false;
+  // A private key is half of a key pair: a random string is no replacement (the planner refuses too).
+  if (klass.purpose === 'private-key' || /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(entry.value)) return false;
   const fam = familyOf(view, entry.key);
   if (fam && fam.current !== entry.key) return false;
   return true;

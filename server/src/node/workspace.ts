@@ -142,7 +142,9 @@ export async function readRegularText(abs: string, maxBytes: number = DEFAULT_MA
   }
   if (!st.isFile() || st.size > maxBytes) return { exists: true };
   try {
-    return { exists: true, text: await fsp.readFile(abs, 'utf8') };
+    const text = await fsp.readFile(abs, 'utf8');
+    // Editors hide a UTF-8 BOM; positions computed on this text must match theirs.
+    return { exists: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
   } catch {
     return { exists: true };
   }
