@@ -9,12 +9,13 @@ import { median } from './lib/measure.mjs';
 const run = promisify(execFile);
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const PROBE = path.join(REPO, 'bench', 'lib', 'activation-probe.cjs');
+const TARGET = process.env.BENCH_TARGET ? path.resolve(process.env.BENCH_TARGET) : REPO;
 
 export async function runActivationBench({ folder, runs = 7, log = () => {} }) {
   const samples = [];
   let failure;
   for (let i = 0; i < runs; i++) {
-    const { stdout, stderr } = await run(process.execPath, [PROBE, REPO, folder], { timeout: 60_000 }).catch((e) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? String(e) }));
+    const { stdout, stderr } = await run(process.execPath, [PROBE, TARGET, folder], { timeout: 60_000 }).catch((e) => ({ stdout: e.stdout ?? '', stderr: e.stderr ?? String(e) }));
     let r;
     try {
       r = JSON.parse(stdout.trim().split('\n').pop());
@@ -44,10 +45,10 @@ export async function runActivationBench({ folder, runs = 7, log = () => {} }) {
 
 /** `npm run package` (production build + vsce), then the size of secret-hygiene.vsix. */
 export async function runVsixSize({ log = () => {} }) {
-  const vsix = path.join(REPO, 'secret-hygiene.vsix');
+  const vsix = path.join(TARGET, 'secret-hygiene.vsix');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   try {
-    await run(npm, ['run', 'package'], { cwd: REPO, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+    await run(npm, ['run', 'package'], { cwd: TARGET, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
   } catch (e) {
     log(`  vsix: npm run package failed (${(e.stderr ?? '').split('\n').find((l) => /error/i.test(l)) ?? 'see npm output'})`);
     return { failed: 'npm run package failed' };

@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { measure, median } from './lib/measure.mjs';
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const CLI = path.join(REPO, 'dist', 'cli.js');
+/** The tree whose dist/ is measured: this repository, or BENCH_TARGET (e.g. a copy with bench/patches applied). */
+const TARGET = process.env.BENCH_TARGET ? path.resolve(process.env.BENCH_TARGET) : REPO;
+const CLI = path.join(TARGET, 'dist', 'cli.js');
 const SECRETLINT = path.join(REPO, 'node_modules', 'secretlint', 'bin', 'secretlint.js');
 const PROFILER_OFF = path.join(REPO, 'bench', 'lib', 'secretlint-profiler-off.mjs');
 const RAW = path.join(REPO, 'bench', 'lib', 'raw-read.mjs');

@@ -12,7 +12,8 @@ import { LspClient, fileUri } from './lib/lsp-client.mjs';
 import { median, percentile } from './lib/measure.mjs';
 
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-export const SERVER_JS = path.join(REPO, 'dist', 'server', 'server.js');
+const TARGET = process.env.BENCH_TARGET ? path.resolve(process.env.BENCH_TARGET) : REPO;
+export const SERVER_JS = path.join(TARGET, 'dist', 'server', 'server.js');
 
 /** Does the bundled server answer `initialize`? (It is written by another part of the project.) */
 export async function serverAnswers(root) {
@@ -35,12 +36,22 @@ async function startIndexed(root, timeoutMs) {
       if (ev.type === 'progress' && ev.kind === 'end') resolve(ev.at);
     });
   });
-  await client.start();
-  const endAt = await Promise.race([progressEnd, new Promise((_, rej) => setTimeout(() => rej(new Error('indexing did not end')), timeoutMs))]);
-  // The burst of diagnostics is written right after the progress ends; a request answered after it
-  // marks its end.
-  const probeAt = await client.probe();
-  return { client, endAt, probeAt };
+  try {
+    await client.start();
+    let timer;
+    const endAt = await Promise.race([
+      progressEnd,
+      new Promise((_, rej) => (timer = setTimeout(() => rej(new Error(`indexing did not end within ${timeoutMs / 1000} s`)), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    // The burst of diagnostics is written right after the progress ends; a request answered after
+    // it marks its end.
+    const probeAt = await client.probe();
+    return { client, endAt, probeAt };
+  } catch (e) {
+    await client.stop();
+    throw e;
+  }
 }
 
 export async function runIndexBench({ manifest, timeoutMs = 300_000, log = () => {} }) {
@@ -142,7 +153,7 @@ export async function runKeystrokeBench({ single, label, edits = 200, warmup = 2
       const ev = await done;
       diagnostics = ev.count;
       if (i >= warmup) samples.push(ev.at - t0);
-      if (performance.now() - started > budgetMs && samples.length >= 50 && typed === undefined) break;
+      if (performance.now() - started > budgetMs && samples.length >= 10 && typed === undefined) break;
     }
     const result = {
       lines: lineLengths.length - (text.endsWith('\n') ? 1 : 0),

@@ -6,6 +6,8 @@
 //   BENCH_QUICK=1          a tenth of the tree (500 files), fewer rounds: a smoke run in ~1-2 min
 //   BENCH_ROUNDS=N         measured CLI rounds (default 3; the median is reported)
 //   BENCH_ONLY=cli,lsp,keys,activation,vsix   run only these parts
+//   BENCH_TARGET=DIR       measure DIR/dist instead of this repository's (bench/tools/patched-tree.sh
+//                          makes a copy of HEAD with bench/patches applied); BENCH_LABEL names the run
 //   --update-docs          rewrite the figures block of docs/benchmarks.md with this run's table
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -14,7 +16,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureData } from './generate.mjs';
 import { runCliBench } from './cli.mjs';
-import { runCrossFileBench, runIndexBench, runKeystrokeBench, serverAnswers } from './lsp.mjs';
+import { SERVER_JS, runCrossFileBench, runIndexBench, runKeystrokeBench, serverAnswers } from './lsp.mjs';
 import { runActivationBench, runVsixSize } from './activation.mjs';
 import { rssMethod } from './lib/measure.mjs';
 
@@ -26,6 +28,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const wants = (part) => !only || only.has(part);
 const log = (s) => console.log(s);
+const label = process.env.BENCH_LABEL ?? (process.env.BENCH_TARGET ? 'target' : '');
 
 function machine() {
   let nproc = String(os.availableParallelism?.() ?? os.cpus().length);
@@ -46,7 +49,7 @@ function machine() {
 
 const started = performance.now();
 const m = machine();
-log(`Secret Hygiene benchmarks (${quick ? 'quick' : 'full'})`);
+log(`Secret Hygiene benchmarks (${quick ? 'quick' : 'full'}${label ? ', ' + label : ''})${process.env.BENCH_TARGET ? ` measuring ${process.env.BENCH_TARGET}/dist` : ''}`);
 log(`machine: nproc ${m.nproc}, ${m.cpu}, ${m.memGiB} GiB, Node ${m.node}, ${m.platform}, load average ${m.loadavg}`);
 log(`peak RSS of child processes: ${rssMethod}`);
 
@@ -54,22 +57,22 @@ const manifest = ensureData({ outDir: OUT, quick, log });
 const mono = manifest.monorepo;
 log(`tree: ${mono.fileCount} files, ${mono.lines} lines, ${(mono.bytes / 1e6).toFixed(1)} MB (seed ${manifest.seed}, digest ${mono.digest}); hub shares a value with ${mono.hub.others.length} files`);
 
-const results = { mode: quick ? 'quick' : 'full', date: new Date().toISOString(), machine: m, tree: { files: mono.fileCount, lines: mono.lines, bytes: mono.bytes, digest: mono.digest, seed: manifest.seed } };
+const results = { mode: quick ? 'quick' : 'full', label, target: process.env.BENCH_TARGET, date: new Date().toISOString(), machine: m, tree: { files: mono.fileCount, lines: mono.lines, bytes: mono.bytes, digest: mono.digest, seed: manifest.seed } };
 
 if (wants('cli')) {
   log('\nCLI: secret-hygiene check vs secretlint vs raw read (same tree, same files)');
-  results.cli = await runCliBench({ manifest, listFile: path.join(OUT, `files-${results.mode}.txt`), rounds, log, tmpDir: path.join(OUT, 'tmp'), timeoutMs: quick ? 120_000 : 300_000 });
+  results.cli = await runCliBench({ manifest, listFile: path.join(OUT, `files-${results.mode}.txt`), rounds, log, tmpDir: path.join(OUT, 'tmp'), timeoutMs: quick ? 120_000 : 180_000 });
 }
 
 let serverOk = false;
 if (wants('lsp') || wants('keys')) {
-  serverOk = existsSync(path.join(REPO, 'dist', 'server', 'server.js')) && (await serverAnswers(manifest.singles['1k'].root));
+  serverOk = existsSync(SERVER_JS) && (await serverAnswers(manifest.singles['1k'].root));
   if (!serverOk) log('\nLanguage server: dist/server/server.js does not answer initialize; skipped');
 }
 if (serverOk && wants('lsp')) {
   log('\nLanguage server: index of the monorepo, cross-file update, RSS');
   try {
-    const { client, result } = await runIndexBench({ manifest, log, timeoutMs: quick ? 120_000 : 300_000 });
+    const { client, result } = await runIndexBench({ manifest, log, timeoutMs: quick ? 120_000 : 240_000 });
     results.index = result;
     try {
       results.crossFile = await runCrossFileBench({ client, manifest, iterations: quick ? 10 : 20, log });
@@ -93,7 +96,8 @@ if (serverOk && wants('keys')) {
         label,
         edits: quick ? 60 : 200,
         warmup: quick ? 5 : 20,
-        budgetMs: quick ? 30_000 : 150_000,
+        budgetMs: quick ? 30_000 : 120_000,
+        timeoutMs: 120_000,
         log,
       });
     } catch (e) {
@@ -161,21 +165,23 @@ const table = [
   `|---|---|---|---|`,
   ...rows.map((r) => `| ${r.what} | ${r.target} | ${r.actual} | ${r.met} |`),
 ].join('\n');
-const header = `Run ${results.date.slice(0, 16).replace('T', ' ')} UTC, ${results.mode} tree (${mono.fileCount} files, ${mono.lines} lines, ${(mono.bytes / 1e6).toFixed(1)} MB, seed ${manifest.seed}); nproc ${m.nproc}, ${m.cpu}, Node ${m.node}; load average at start ${m.loadavg}; took ${fmt(results.elapsedS, 0)} s.`;
+const header = `Run ${results.date.slice(0, 16).replace('T', ' ')} UTC${label ? ` (${label})` : ''}, ${results.mode} tree (${mono.fileCount} files, ${mono.lines} lines, ${(mono.bytes / 1e6).toFixed(1)} MB, seed ${manifest.seed}); nproc ${m.nproc}, ${m.cpu}, Node ${m.node}; load average at start ${m.loadavg}; took ${fmt(results.elapsedS, 0)} s.`;
 log('\n' + header + '\n\n' + table);
 
 mkdirSync(OUT, { recursive: true });
-writeFileSync(path.join(OUT, `results-${results.mode}.json`), JSON.stringify(results, null, 2));
-log(`\nfigures written to ${path.relative(process.cwd(), path.join(OUT, `results-${results.mode}.json`))}`);
+const resultsFile = path.join(OUT, `results-${results.mode}${label ? '-' + label : ''}.json`);
+writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+log(`\nfigures written to ${path.relative(process.cwd(), resultsFile)}`);
 
 if (process.argv.includes('--update-docs')) {
   const docs = path.join(REPO, 'docs', 'benchmarks.md');
   const text = readFileSync(docs, 'utf8');
-  const start = '<!-- bench:results:start -->';
-  const end = '<!-- bench:results:end -->';
+  const marker = `bench:results${label ? '-' + label : ''}${quick ? '-quick' : ''}`;
+  const start = `<!-- ${marker}:start -->`;
+  const end = `<!-- ${marker}:end -->`;
   const a = text.indexOf(start);
   const b = text.indexOf(end);
-  if (a === -1 || b === -1) log('docs/benchmarks.md has no results markers; not updated');
+  if (a === -1 || b === -1) log(`docs/benchmarks.md has no ${marker} markers; not updated`);
   else {
     writeFileSync(docs, text.slice(0, a + start.length) + '\n' + header + '\n\n' + table + '\n' + text.slice(b));
     log('docs/benchmarks.md updated');
