@@ -21,6 +21,21 @@ import type { Severity } from '../types';
  * `NEXTAUTH_SECRET` (NextAuth reads no second key; a `NEXTAUTH_SECRET_PREVIOUS` would be read by
  * nothing). Only dotenv files: config formats take their values from them.
  */
+const dualMemo = new WeakMap<ReadonlySet<string>, string[]>();
+
+/** `sorted` without `key`: the first three entries, and the count, which is all the messages read. */
+function firstOthers(sorted: string[], key: string, has: boolean): { length: number; slice(a: number, b: number): string[] } {
+  const head: string[] = [];
+  for (const b of sorted) {
+    if (b === key) continue;
+    head.push(b);
+    if (head.length === 3) break;
+  }
+  return { length: sorted.length - (has ? 1 : 0), slice: (a, b) => head.slice(a, b) };
+}
+
+const projectMemo = new WeakMap<ReadonlySet<string>, { slotIndex?: Map<string, string[]>; suffix?: string }>();
+
 export const missingPreviousSlotRule: Rule = {
   meta: {
     id: 'missing-previous-slot',
@@ -36,13 +51,15 @@ export const missingPreviousSlotRule: Rule = {
     const withValue = new Set(ctx.secrets.filter((s) => !s.fromUrl).map((s) => s.key));
     const dual = ctx.workspace.dualKeyBases();
     const allKeys = ctx.workspace.allKeys();
-    // Computed lazily, once per check: the workspace can hold many thousands of keys.
-    let slotIndex: Map<string, string[]> | undefined;
-    let suffix: string | undefined;
+    // Computed lazily, once per key set (not per file): the workspace can hold many thousands of
+    // keys, and the analyzer hands out the same set until a key appears or disappears.
+    let memo = projectMemo.get(allKeys);
+    if (!memo) projectMemo.set(allKeys, (memo = {}));
+    const m = memo;
     let fileScheme: string | undefined;
     const project = {
-      slotsOf: (base: string): string[] => (slotIndex ??= indexSlots(allKeys)).get(base) ?? [],
-      suffix: (): string => (suffix ??= preferredPreviousSuffix(allKeys)),
+      slotsOf: (base: string): string[] => (m.slotIndex ??= indexSlots(allKeys)).get(base) ?? [],
+      suffix: (): string => (m.suffix ??= preferredPreviousSuffix(allKeys)),
       hasKey: (k: string): boolean => allKeys.has(k),
       fileScheme: (): string => (fileScheme ??= dominantScheme(ctx)),
     };
@@ -63,7 +80,10 @@ export const missingPreviousSlotRule: Rule = {
 
       const elsewhere = project.slotsOf(key);
       const ownElsewhere = elsewhere.length > 0 || dual.has(key);
-      const others = [...dual].filter((b) => b !== key).sort();
+      // The other bases, sorted once per set of bases; only the first three and the count are read.
+      let sortedDual = dualMemo.get(dual);
+      if (!sortedDual) dualMemo.set(dual, (sortedDual = [...dual].sort()));
+      const others = firstOthers(sortedDual, key, dual.has(key));
       const suggestion = suggestSlot(ctx, key, elsewhere, project);
       let severity: Severity;
       let message: string;

@@ -1,7 +1,7 @@
 import { keyWords } from '../classify';
 import type { FileContext, Occurrence, Rule, WorkspaceView } from '../rule';
 import { slotBase } from '../slots';
-import type { EnvEntry, RelatedLocation } from '../types';
+import type { EnvEntry, ParsedSource, RelatedLocation } from '../types';
 
 /**
  * `reused-secret`: one value (compared by its keyed hash, never by printing it) in more than one
@@ -185,6 +185,8 @@ function interpolationVarOf(o: Occurrence, ws: Lookup): string | undefined {
  * The workspace view with what one check needs to look up many times: the entry an occurrence
  * sits in (binary search over the entries by value offset, built once per file and check).
  */
+const sourceIndex = new WeakMap<ParsedSource, { entries: EnvEntry[]; interpolation: boolean }>();
+
 class Lookup {
   private readonly byPath = new Map<string, { entries: EnvEntry[]; interpolation: boolean }>();
 
@@ -197,11 +199,35 @@ class Lookup {
   private index(path: string): { entries: EnvEntry[]; interpolation: boolean } {
     let ix = this.byPath.get(path);
     if (!ix) {
-      const entries = [...(this.ws.source(path)?.entries ?? [])].sort((a, b) => a.valueStart - b.valueStart);
-      ix = { entries, interpolation: entries.some((e) => e.interpolationVar !== undefined) };
+      // Per parsed source, not per check: a shared value makes every check look at the same files.
+      const src = this.ws.source(path);
+      ix = src ? sourceIndex.get(src) : undefined;
+      if (!ix) {
+        const entries = [...(src?.entries ?? [])].sort((a, b) => a.valueStart - b.valueStart);
+        ix = { entries, interpolation: entries.some((e) => e.interpolationVar !== undefined) };
+        if (src) sourceIndex.set(src, ix);
+      }
       this.byPath.set(path, ix);
     }
     return ix;
+  }
+
+  private readonly valuesOf = new Map<string, Map<string, Set<string>>>();
+
+  /** The values of each key of a file, by upper-cased key: one pass per file and check. */
+  valuesByKey(path: string): Map<string, Set<string>> {
+    let m = this.valuesOf.get(path);
+    if (!m) {
+      m = new Map();
+      for (const e of this.ws.source(path)?.entries ?? []) {
+        const k = e.key.toUpperCase();
+        let set = m.get(k);
+        if (!set) m.set(k, (set = new Set()));
+        set.add(e.value);
+      }
+      this.valuesOf.set(path, m);
+    }
+    return m;
   }
 
   hasInterpolation(path: string): boolean {
@@ -289,9 +315,8 @@ function samePassword(a: Occurrence, b: Occurrence, ws: Lookup): boolean {
   // POSTGRES_USER=nis2 beside POSTGRES_PASSWORD, and postgres://nis2:…@db: the same account.
   const prefix = p.key.replace(/[._-]?(PASSWORD|PASSWD|PASS|PWD)$/i, '');
   if (!u.urlUser || prefix === p.key || prefix === '') return false;
-  const users = new Set([`${prefix}_USER`, `${prefix}_USERNAME`, `${prefix}.user`, `${prefix}.username`].map((k) => k.toUpperCase()));
-  const src = ws.source(p.path);
-  return (src?.entries ?? []).some((e) => users.has(e.key.toUpperCase()) && e.value === u.urlUser);
+  const values = ws.valuesByKey(p.path);
+  return [`${prefix}_USER`, `${prefix}_USERNAME`, `${prefix}.user`, `${prefix}.username`].some((k) => values.get(k.toUpperCase())?.has(u.urlUser!) === true);
 }
 
 // ---- environments ----
