@@ -382,16 +382,19 @@ export class SecretHygieneServer {
         const batch = files.slice(i, i + READ_BATCH);
         const read = await Promise.all(batch.map((rel) => readWorkspaceFile(folder.abs(rel), folder.config.maxFileBytes)));
         if (gen !== folder.generation || this.shuttingDown) return;
-        batch.forEach((rel, k) => {
-          const doc = this.documentOf(folder, rel);
-          const r = read[k];
-          folder.modes.set(rel, r.mode);
-          if (doc) {
-            folder.analyzedVersions.set(rel, doc.version);
-            analyzer.setFile({ path: rel, text: doc.getText(), meta: { mode: r.mode, posix } });
-          }
-          else analyzer.setFile({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
-        });
+        // One analyzer update per batch: loading file by file re-derives workspace facts per file.
+        analyzer.setFiles(
+          batch.map((rel, k) => {
+            const doc = this.documentOf(folder, rel);
+            const r = read[k];
+            folder.modes.set(rel, r.mode);
+            if (doc) {
+              folder.analyzedVersions.set(rel, doc.version);
+              return { path: rel, text: doc.getText(), meta: { mode: r.mode, posix } };
+            }
+            return { path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } };
+          }),
+        );
         if (files.length > READ_BATCH) progress.report(Math.round(((i + batch.length) / files.length) * 100), `${i + batch.length}/${files.length} files`);
       }
       // Open documents the walk did not list (new, unsaved, or given the dotenv language by hand).
