@@ -32,7 +32,8 @@ export async function measure(cmd, args, opts = {}) {
     env = { ...env, SH_BENCH_RUSAGE_FILE: out, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${RUSAGE_PRELOAD}`.trim() };
   }
   const t0 = process.hrtime.bigint();
-  const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its own process group, so that a timeout kills the measured tool too, not only GNU time.
+  const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr.on('data', (d) => {
     if (stderr.length < 4000) stderr += d;
@@ -41,7 +42,11 @@ export async function measure(cmd, args, opts = {}) {
   const timer = opts.timeoutMs
     ? setTimeout(() => {
         timedOut = true;
-        child.kill('SIGKILL');
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
       }, opts.timeoutMs)
     : undefined;
   const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
