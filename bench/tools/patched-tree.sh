@@ -11,6 +11,7 @@ mkdir -p "$dir"
 git -C "$repo" archive HEAD | tar -x -C "$dir"
 ln -s "$repo/node_modules" "$dir/node_modules"
 for p in "$repo"/bench/patches/*.diff; do
+  [ -e "$p" ] || continue # no patches pending
   (cd "$dir" && git apply "$p") && echo "applied $(basename "$p")"
 done
 (cd "$dir" && node scripts/build.mjs)
