@@ -3,11 +3,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { median } from './lib/measure.mjs';
 
 const run = promisify(execFile);
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PROBE = path.join(REPO, 'bench', 'lib', 'activation-probe.cjs');
 const TARGET = process.env.BENCH_TARGET ? path.resolve(process.env.BENCH_TARGET) : REPO;
 

@@ -4,9 +4,10 @@
 // neighbour slows all three alike; each figure is the median of the measured rounds.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { measure, median } from './lib/measure.mjs';
 
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The tree whose dist/ is measured: this repository, or BENCH_TARGET (e.g. a copy with bench/patches applied). */
 const TARGET = process.env.BENCH_TARGET ? path.resolve(process.env.BENCH_TARGET) : REPO;
 const CLI = path.join(TARGET, 'dist', 'cli.js');

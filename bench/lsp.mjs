@@ -7,11 +7,12 @@
 //   publishDiagnostics of that version.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRng } from './lib/prng.mjs';
 import { LspClient, fileUri } from './lib/lsp-client.mjs';
 import { median, percentile } from './lib/measure.mjs';
 
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = process.env.BENCH_TARGET ? path.resolve(process.env.BENCH_TARGET) : REPO;
 export const SERVER_JS = path.join(TARGET, 'dist', 'server', 'server.js');
 
