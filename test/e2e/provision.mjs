@@ -94,8 +94,12 @@ function ensureCodeServer(node) {
   ensureDebPackages(['libkrb5-dev']);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // Under `npm test` the outer npm's settings are inherited as npm_config_* variables; the inner
+  // npm would read them as its own config. npm_config_user_agent ("node/v20") is what code-server's
+  // postinstall checks for Node 24, so a cold install under `npm test` failed. Start from a clean slate.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${dirname(node.bin)}${delimiter}${process.env.PATH}`,
     npm_config_nodedir: node.pkg,
     npm_config_update_notifier: 'false',
