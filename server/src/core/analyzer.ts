@@ -13,6 +13,9 @@ import { isSuppressed } from './suppressions';
 import { LineIndex } from './text';
 import type { Finding, ParsedSource, Severity } from './types';
 
+/** How many files keep their workspace findings cached (see `wsCached`). */
+const WORKSPACE_FINDINGS_CACHED = 512;
+
 export interface AnalyzerOptions {
   config?: ProjectConfig;
   rules?: readonly Rule[];
@@ -74,6 +77,13 @@ export class Analyzer implements WorkspaceView {
   private dualBasesView: ReadonlySet<string> | undefined;
   /** `slotBase(key) !== undefined` per key name: keys repeat across files and edits. */
   private readonly slotLike = new Map<string, boolean>();
+  /**
+   * Files whose workspace findings are cached, least recently used first. Cross-file findings carry
+   * related locations and are most of the engine's memory (~190 MB of 5,000 files' findings on the
+   * benchmark tree); an update recomputes those of the files it affects anyway, so only the
+   * recently read ones (open editors, the last publish) are kept.
+   */
+  private readonly wsCached = new Set<FileState>();
   /** Value hashes whose occurrences were already added to the update's affected set. */
   private readonly propagated = new Set<string>();
   /**
@@ -135,21 +145,30 @@ export class Analyzer implements WorkspaceView {
   private putFile(input: FileInput, affected: Set<string>): void {
     const before = this.files.get(input.path);
     affected.add(input.path);
-    if (before) this.unindex(before, affected);
+    if (before) {
+      this.unindexValues(before, affected);
+      this.forgetFindings(before);
+    }
     const source =
       input.text === undefined
         ? unreadableSource(input.path, formatOf(input.path), '', input.unreadable ?? 'unreadable file')
         : parseSource(input.path, input.text);
     const state = this.buildState(source, input.meta ?? {});
     this.files.set(input.path, state);
-    this.indexState(state, affected);
+    this.indexValues(state, affected);
+    // The new file's keys are counted before the old one's are released: a key the edit keeps never
+    // drops to zero, so the workspace's key set (and what rules memoise on it) survives a keystroke.
+    this.countKeys(state, +1);
+    if (before) this.countKeys(before, -1);
   }
 
   removeFile(path: string): Set<string> {
     const before = this.files.get(path);
     const affected = new Set<string>();
     if (!before) return affected;
-    this.unindex(before, affected);
+    this.unindexValues(before, affected);
+    this.countKeys(before, -1);
+    this.forgetFindings(before);
     this.files.delete(path);
     affected.delete(path);
     return this.finishUpdate(affected);
@@ -172,7 +191,18 @@ export class Analyzer implements WorkspaceView {
     const st = this.files.get(path);
     if (!st) return [];
     st.fileFindings ??= this.runRules(st, 'file');
-    st.workspaceFindings ??= this.runRules(st, 'workspace');
+    if (st.workspaceFindings) {
+      this.wsCached.delete(st);
+      this.wsCached.add(st);
+    } else {
+      st.workspaceFindings = this.runRules(st, 'workspace');
+      this.wsCached.add(st);
+      if (this.wsCached.size > WORKSPACE_FINDINGS_CACHED) {
+        const oldest = this.wsCached.values().next().value as FileState;
+        this.wsCached.delete(oldest);
+        oldest.workspaceFindings = undefined;
+      }
+    }
     return [...st.fileFindings, ...st.workspaceFindings].sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId),
     );
@@ -323,7 +353,7 @@ export class Analyzer implements WorkspaceView {
     return { source, lines, meta, example: isExampleFile(source.path), secrets, families };
   }
 
-  private indexState(st: FileState, affected: Set<string>): void {
+  private indexValues(st: FileState, affected: Set<string>): void {
     for (const s of st.secrets) {
       let list = this.index.get(s.hash);
       if (!list) this.index.set(s.hash, (list = []));
@@ -345,18 +375,28 @@ export class Analyzer implements WorkspaceView {
         example: st.example,
       });
     }
+  }
+
+  /** Adds (+1) or releases (-1) a file's keys and slot bases in the workspace counts. */
+  private countKeys(st: FileState, delta: 1 | -1): void {
     for (const e of st.source.entries) {
       const n = this.keyCounts.get(e.key) ?? 0;
       if (this.isSlotLike(e.key)) this.notePresence('key:' + e.key, n > 0);
-      if (n === 0) this.keySetView = undefined;
-      this.keyCounts.set(e.key, n + 1);
+      const m = n + delta;
+      if (m > 0) {
+        if (n === 0) this.keySetView = undefined;
+        this.keyCounts.set(e.key, m);
+      } else if (this.keyCounts.delete(e.key)) this.keySetView = undefined;
     }
     for (const f of st.families.values()) {
       if (f.scheme === 'immediate') continue;
       const n = this.dualKeyCounts.get(f.base) ?? 0;
       this.notePresence('base:' + f.base, n > 0);
-      if (n === 0) this.dualBasesView = undefined;
-      this.dualKeyCounts.set(f.base, n + 1);
+      const m = n + delta;
+      if (m > 0) {
+        if (n === 0) this.dualBasesView = undefined;
+        this.dualKeyCounts.set(f.base, m);
+      } else if (this.dualKeyCounts.delete(f.base)) this.dualBasesView = undefined;
     }
   }
 
@@ -373,29 +413,17 @@ export class Analyzer implements WorkspaceView {
     if (!this.presenceBefore.has(id)) this.presenceBefore.set(id, present);
   }
 
-  private unindex(st: FileState, affected: Set<string>): void {
+  private unindexValues(st: FileState, affected: Set<string>): void {
+    const seen = new Set<string>();
     for (const s of st.secrets) {
+      if (seen.has(s.hash)) continue;
+      seen.add(s.hash);
       const list = this.index.get(s.hash);
       if (!list) continue;
       const kept = list.filter((o) => o.path !== st.source.path);
       for (const o of kept) affected.add(o.path);
       if (kept.length === 0) this.index.delete(s.hash);
       else this.index.set(s.hash, kept);
-    }
-    for (const e of st.source.entries) {
-      if (this.isSlotLike(e.key)) this.notePresence('key:' + e.key, this.keyCounts.has(e.key));
-      const n = (this.keyCounts.get(e.key) ?? 1) - 1;
-      if (n <= 0) {
-        if (this.keyCounts.delete(e.key)) this.keySetView = undefined;
-      } else this.keyCounts.set(e.key, n);
-    }
-    for (const f of st.families.values()) {
-      if (f.scheme === 'immediate') continue;
-      this.notePresence('base:' + f.base, this.dualKeyCounts.has(f.base));
-      const n = (this.dualKeyCounts.get(f.base) ?? 1) - 1;
-      if (n <= 0) {
-        if (this.dualKeyCounts.delete(f.base)) this.dualBasesView = undefined;
-      } else this.dualKeyCounts.set(f.base, n);
     }
   }
 
@@ -409,13 +437,24 @@ export class Analyzer implements WorkspaceView {
     this.presenceBefore.clear();
     if (slotsChanged) {
       for (const st of this.files.values()) st.workspaceFindings = undefined;
+      this.wsCached.clear();
       return new Set(this.files.keys());
     }
     for (const path of affected) {
       const st = this.files.get(path);
-      if (st) st.workspaceFindings = undefined;
+      if (st) this.forgetWorkspaceFindings(st);
     }
     return affected;
+  }
+
+  private forgetWorkspaceFindings(st: FileState): void {
+    st.workspaceFindings = undefined;
+    this.wsCached.delete(st);
+  }
+
+  private forgetFindings(st: FileState): void {
+    st.fileFindings = undefined;
+    this.forgetWorkspaceFindings(st);
   }
 
   private invalidateAll(): Set<string> {
@@ -423,6 +462,7 @@ export class Analyzer implements WorkspaceView {
       st.fileFindings = undefined;
       st.workspaceFindings = undefined;
     }
+    this.wsCached.clear();
     return new Set(this.files.keys());
   }
 
