@@ -13,7 +13,7 @@ import { isSuppressed } from './suppressions';
 import { LineIndex } from './text';
 import type { Finding, ParsedSource, Severity } from './types';
 
-/** How many files keep their workspace findings cached (see `wsCached`). */
+/** How many files keep their workspace findings cached by default (see `wsCached`). */
 const WORKSPACE_FINDINGS_CACHED = 512;
 
 export interface AnalyzerOptions {
@@ -22,6 +22,8 @@ export interface AnalyzerOptions {
   /** Key of the keyed hash that compares values; random per process unless given. */
   hashKey?: Uint8Array;
   now?: () => Date;
+  /** How many files keep their workspace findings cached (default 512; see `wsCached`). */
+  findingsCacheSize?: number;
 }
 
 export interface FileInput {
@@ -41,6 +43,37 @@ interface FileState {
   families: Map<string, SlotFamily>;
   fileFindings?: Finding[];
   workspaceFindings?: Finding[];
+  signature?: string;
+}
+
+function crossFileSignature(st: FileState, a: Analyzer): string {
+  return a.signatureOf(st);
+}
+
+/**
+ * Everything other files' findings read of this file, as one string: the workspace rules see another
+ * file only through the value index (`occurrences`: key, line and columns, URL user, class) and, in
+ * reused-secret, through its source: the entry under an occurrence (its URL scheme and
+ * `${VAR:-default}` variable), its `*_USER`/`*_USERNAME` values and its compose `env_file:` list.
+ * Key presence (allKeys, dualKeyBases) is tracked separately. Values appear only as keyed hashes.
+ * A rule that starts reading more of another file must extend this, or edits will leave other
+ * files' findings stale (the incremental property test in test/unit/analyzer-incremental.test.ts
+ * compares every update with a fresh analysis).
+ */
+function computeSignature(st: FileState, a: Analyzer): string {
+  const parts: string[] = [st.source.format, String(st.example), (st.source.envFiles ?? []).join('\u0000')];
+  for (const s of st.secrets) {
+    const p = st.lines.positionAt(s.start);
+    const q = st.lines.positionAt(s.end);
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s.entry.value)?.[1] ?? '';
+    parts.push(
+      [s.hash, s.key, p.line, p.character, q.line, q.character, s.fromUrl ? 1 : 0, s.fromUrl ? a.hash(parseUrlPassword(s.entry.value)?.user ?? '') : '', scheme, s.entry.interpolationVar ?? '', s.klass.origin, s.klass.purpose, s.entry.key].join('\u0001'),
+    );
+  }
+  for (const e of st.source.entries) {
+    if (/[._](USER|USERNAME)$/i.test(e.key)) parts.push('u\u0001' + e.key + '\u0001' + a.hash(e.value));
+  }
+  return parts.join('\u0002');
 }
 
 /**
@@ -84,6 +117,7 @@ export class Analyzer implements WorkspaceView {
    * recently read ones (open editors, the last publish) are kept.
    */
   private readonly wsCached = new Set<FileState>();
+  private readonly findingsCacheSize: number;
   /** Value hashes whose occurrences were already added to the update's affected set. */
   private readonly propagated = new Set<string>();
   /**
@@ -100,6 +134,7 @@ export class Analyzer implements WorkspaceView {
     this.rules = options.rules ?? RULES;
     this.hashKey = options.hashKey ?? randomBytes(32);
     this.clock = options.now ?? (() => new Date());
+    this.findingsCacheSize = Math.max(1, options.findingsCacheSize ?? WORKSPACE_FINDINGS_CACHED);
   }
 
   get projectConfig(): ProjectConfig {
@@ -145,17 +180,25 @@ export class Analyzer implements WorkspaceView {
   private putFile(input: FileInput, affected: Set<string>): void {
     const before = this.files.get(input.path);
     affected.add(input.path);
-    if (before) {
-      this.unindexValues(before, affected);
-      this.forgetFindings(before);
-    }
     const source =
       input.text === undefined
         ? unreadableSource(input.path, formatOf(input.path), '', input.unreadable ?? 'unreadable file')
         : parseSource(input.path, input.text);
     const state = this.buildState(source, input.meta ?? {});
-    this.files.set(input.path, state);
-    this.indexValues(state, affected);
+    if (before) {
+      // Files sharing a value with the old or the new version read this one only through what
+      // `crossFileSignature` covers: when an edit leaves that as it was (most keystrokes), the index
+      // is updated but no other file is affected.
+      const others = new Set<string>();
+      this.unindexValues(before, others);
+      this.forgetFindings(before);
+      this.files.set(input.path, state);
+      this.indexValues(state, others, false);
+      if (others.size > 0 && crossFileSignature(before, this) !== crossFileSignature(state, this)) for (const p of others) affected.add(p);
+    } else {
+      this.files.set(input.path, state);
+      this.indexValues(state, affected, true);
+    }
     // The new file's keys are counted before the old one's are released: a key the edit keeps never
     // drops to zero, so the workspace's key set (and what rules memoise on it) survives a keystroke.
     this.countKeys(state, +1);
@@ -197,7 +240,7 @@ export class Analyzer implements WorkspaceView {
     } else {
       st.workspaceFindings = this.runRules(st, 'workspace');
       this.wsCached.add(st);
-      if (this.wsCached.size > WORKSPACE_FINDINGS_CACHED) {
+      if (this.wsCached.size > this.findingsCacheSize) {
         const oldest = this.wsCached.values().next().value as FileState;
         this.wsCached.delete(oldest);
         oldest.workspaceFindings = undefined;
@@ -315,6 +358,11 @@ export class Analyzer implements WorkspaceView {
 
   // ---- internals ----
 
+  /** The cached signature of a file state (see `crossFileSignature`). */
+  signatureOf(st: FileState): string {
+    return (st.signature ??= computeSignature(st, this));
+  }
+
   private buildState(source: ParsedSource, meta: FileMeta): FileState {
     const lines = new LineIndex(source.text);
     const secrets: SecretValue[] = [];
@@ -353,12 +401,18 @@ export class Analyzer implements WorkspaceView {
     return { source, lines, meta, example: isExampleFile(source.path), secrets, families };
   }
 
-  private indexValues(st: FileState, affected: Set<string>): void {
+  private indexValues(st: FileState, affected: Set<string>, once: boolean): void {
+    const seen = new Set<string>();
     for (const s of st.secrets) {
       let list = this.index.get(s.hash);
       if (!list) this.index.set(s.hash, (list = []));
-      // Once per hash and update: later files of a bulk load are in `affected` already.
-      if (!this.propagated.has(s.hash)) {
+      if (!once) {
+        if (!seen.has(s.hash)) {
+          seen.add(s.hash);
+          for (const o of list) if (o.path !== st.source.path) affected.add(o.path);
+        }
+      } else if (!this.propagated.has(s.hash)) {
+        // Once per hash and update: later files of a bulk load are in `affected` already.
         this.propagated.add(s.hash);
         for (const o of list) affected.add(o.path);
       }
