@@ -1,6 +1,7 @@
 import { keyWords } from '../classify';
 import type { FileContext, Occurrence, Rule, WorkspaceView } from '../rule';
 import { slotBase } from '../slots';
+import type { LineIndex } from '../text';
 import type { EnvEntry, ParsedSource, RelatedLocation } from '../types';
 
 /**
@@ -44,21 +45,30 @@ export const reusedSecretRule: Rule = {
     for (const s of ctx.secrets) {
       const occurrences = ws.occurrences(s.hash);
       if (occurrences.length < 2) continue;
-      const self = occurrences.find((o) => o.path === ctx.source.path && o.start === s.start);
-      if (!self) continue;
+      const group = groupOf(occurrences);
+      const si = selfIndex(group, occurrences, ctx.source.path, s.start);
+      if (si < 0) continue;
+      const self = occurrences[si];
       const guessable = !ctx.strength(s.value).randomLooking;
       const hits: Hit[] = [];
       // A value pasted into thousands of places (a shared placeholder) is reported from the first
       // MAX_EXAMINED others; the finding then says "and more" instead of counting every one.
       let examined = 0;
-      for (const o of occurrences) {
-        if (o === self || (o.path === self.path && o.start === self.start)) continue;
+      for (let i = 0; i < occurrences.length; i++) {
+        const o = occurrences[i];
+        if (o === self || (o.start === self.start && o.path === self.path)) continue;
         if (++examined > MAX_EXAMINED) break;
-        const kind = relation(self, o, ws, guessable);
-        if (kind) hits.push({ o, kind });
+        const kind = relation(self, si, o, i, group, occurrences, ws, guessable);
+        if (kind) hits.push({ o, i, kind });
       }
       if (hits.length === 0) continue;
-      hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
+      // By kind, then by path and offset.
+      if (occurrences.length < INDEX_FROM) {
+        hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
+      } else {
+        const rank = ranks(group, occurrences);
+        hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rank[a.i] - rank[b.i]);
+      }
       report(ctx, self, hits, guessable, examined > MAX_EXAMINED);
     }
   },
@@ -67,6 +77,8 @@ export const reusedSecretRule: Rule = {
 type Kind = 'example' | 'environments' | 'purposes';
 interface Hit {
   o: Occurrence;
+  /** The position of `o` in the occurrence list. */
+  i: number;
   kind: Kind;
 }
 const KIND_ORDER: Record<Kind, number> = { example: 0, environments: 1, purposes: 2 };
@@ -109,9 +121,8 @@ function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: bool
     const h = hits[i];
     keySet.add(h.o.key);
     fileSet.add(h.o.path);
-    const lines = ctx.workspace.lines(h.o.path);
-    if (!lines) continue;
-    related.push({ path: h.o.path, range: lines.range(h.o.start, h.o.end), message: `${label(h.o)} in ${h.o.path}: same value (${KIND_LABEL[h.kind]})` });
+    const loc = relatedLocation(ctx.workspace, h.o, h.kind);
+    if (loc) related.push(loc);
   }
   const keys = [...keySet].sort();
   const files = [...fileSet].sort();
@@ -121,6 +132,21 @@ function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: bool
 }
 
 const KIND_LABEL: Record<Kind, string> = { example: 'example file', environments: 'another environment', purposes: 'another purpose' };
+
+/**
+ * The related location that shows an occurrence, per occurrence and kind: a value shared by N places
+ * names each place in up to N findings. The objects are shared between those findings (nothing
+ * mutates a finding); a location is made again when the workspace holds other lines for the path.
+ */
+const relatedCache = new WeakMap<Occurrence, { lines: LineIndex; byKind: Partial<Record<Kind, RelatedLocation>> }>();
+
+function relatedLocation(ws: WorkspaceView, o: Occurrence, kind: Kind): RelatedLocation | undefined {
+  const lines = ws.lines(o.path);
+  if (!lines) return undefined;
+  let c = relatedCache.get(o);
+  if (c === undefined || c.lines !== lines) relatedCache.set(o, (c = { lines, byKind: {} }));
+  return (c.byKind[kind] ??= { path: o.path, range: lines.range(o.start, o.end), message: `${label(o)} in ${o.path}: same value (${KIND_LABEL[kind]})` });
+}
 
 function label(o: Occurrence): string {
   return o.fromUrl ? `the password in ${o.key}` : o.key;
@@ -136,14 +162,16 @@ function joinList(items: string[]): string {
 }
 
 /** Why two places holding one value are reuse, or undefined when they are one secret. */
-function relation(a: Occurrence, b: Occurrence, ws: WorkspaceView, guessable: boolean): Kind | undefined {
+function relation(
+  a: Occurrence, ai: number, b: Occurrence, bi: number, group: Group, occurrences: readonly Occurrence[], ws: WorkspaceView, guessable: boolean,
+): Kind | undefined {
   if (a.example && b.example) return undefined;
   // `your-stripe-key-here` in two places is not a credential that works anywhere.
   if (guessable && (a.klass.origin === 'third-party' || b.klass.origin === 'third-party') && !a.fromUrl && !b.fromUrl) return undefined;
   if (a.example !== b.example) return 'example';
   if (a.path === b.path && a.key === b.key) return undefined; // a key defined twice: the last one wins
-  const pa = profileOf(a, ws);
-  const pb = profileOf(b, ws);
+  const pa = profileAt(group, occurrences, ai, ws);
+  const pb = profileAt(group, occurrences, bi, ws);
   if (!oneSecret(a, pa, b, pb)) return 'purposes';
   const loaded = composeLoads(pa, b) || composeLoads(pb, a);
   return !loaded && a.path !== b.path && differentEnvironments(pa.env, pb.env) ? 'environments' : undefined;
@@ -189,6 +217,7 @@ function oneSecret(a: Occurrence, pa: Profile, b: Occurrence, pb: Profile): bool
  * by N places makes each of the N checks compare it with up to MAX_EXAMINED others.
  */
 interface Profile {
+  readonly occurrence: Occurrence;
   /** The parsed source the profile was derived from (the occurrence's file version). */
   readonly source: ParsedSource | undefined;
   readonly canonical: string;
@@ -211,8 +240,9 @@ interface Profile {
 interface Words {
   readonly roles: string;
   readonly services: readonly string[];
-  /** `services` has DB / one of DATABASES. */
+  /** `services` has DB (the generic database). */
   readonly db: boolean;
+  /** `services` has one of DATABASES. */
   readonly database: boolean;
 }
 
@@ -223,14 +253,88 @@ interface Words {
  */
 const profiles = new WeakMap<Occurrence, Profile>();
 
-function profileOf(o: Occurrence, ws: WorkspaceView): Profile {
-  const src = ws.source(o.path);
+function profileOf(o: Occurrence, src: ParsedSource | undefined): Profile {
   let p = profiles.get(o);
   if (p === undefined || p.source !== src) {
     p = makeProfile(o, src);
     profiles.set(o, p);
   }
   return p;
+}
+
+/**
+ * What the checks of one value share, per occurrence list: the profiles by position (one array
+ * read instead of a WeakMap lookup per comparison) and, for long lists, where each file's places
+ * sit and their order. A profile is checked against the occurrence it was made for. The analyzer's
+ * lists only grow in place (removing a file makes new lists), so the by-path index and the ranks
+ * are made again when the length changes.
+ */
+interface Group {
+  readonly profiles: (Profile | undefined)[];
+  /** Positions by path, for the list as it was at `indexedLength`. */
+  byPath?: Map<string, number[]>;
+  indexedLength?: number;
+  /** Each position's rank in (path, offset) order, for the list as it was at `rankedLength`. */
+  rank?: number[];
+  rankedLength?: number;
+}
+
+const groups = new WeakMap<readonly Occurrence[], Group>();
+
+function groupOf(occurrences: readonly Occurrence[]): Group {
+  let g = groups.get(occurrences);
+  if (g === undefined) groups.set(occurrences, (g = { profiles: [] }));
+  return g;
+}
+
+function profileAt(group: Group, occurrences: readonly Occurrence[], i: number, ws: WorkspaceView): Profile {
+  const o = occurrences[i];
+  const src = ws.source(o.path);
+  let p = group.profiles[i];
+  if (p === undefined || p.occurrence !== o || p.source !== src) group.profiles[i] = p = profileOf(o, src);
+  return p;
+}
+
+/**
+ * The rank of each position of a long list in (path, offset) order, ties in list order: sorting the
+ * hits of each check by rank orders them as comparing their paths would, without the string
+ * comparisons.
+ */
+function ranks(group: Group, occurrences: readonly Occurrence[]): number[] {
+  if (group.rank !== undefined && group.rankedLength === occurrences.length) return group.rank;
+  const order = occurrences.map((_, i) => i);
+  order.sort((x, y) => {
+    const a = occurrences[x];
+    const b = occurrences[y];
+    return (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.start - b.start || x - y;
+  });
+  const rank = new Array<number>(occurrences.length);
+  for (let r = 0; r < order.length; r++) rank[order[r]] = r;
+  group.rank = rank;
+  group.rankedLength = occurrences.length;
+  return rank;
+}
+
+/** Lists shorter than this are searched and their hits sorted by comparing paths; longer ones get indexes. */
+const INDEX_FROM = 32;
+
+/** The position of the first occurrence at `path` and `start`, or -1. */
+function selfIndex(group: Group, occurrences: readonly Occurrence[], path: string, start: number): number {
+  if (occurrences.length < INDEX_FROM) return occurrences.findIndex((o) => o.path === path && o.start === start);
+  if (group.byPath === undefined || group.indexedLength !== occurrences.length) {
+    const byPath = new Map<string, number[]>();
+    for (let i = 0; i < occurrences.length; i++) {
+      const p = occurrences[i].path;
+      const list = byPath.get(p);
+      if (list) list.push(i);
+      else byPath.set(p, [i]);
+    }
+    group.byPath = byPath;
+    group.indexedLength = occurrences.length;
+  }
+  for (const i of group.byPath.get(path) ?? []) if (occurrences[i].path === path && occurrences[i].start === start) return i;
+  // Not where the index says (a list changed in place without growing): search it.
+  return occurrences.findIndex((o) => o.path === path && o.start === start);
 }
 
 function makeProfile(o: Occurrence, src: ParsedSource | undefined): Profile {
@@ -251,6 +355,7 @@ function makeProfile(o: Occurrence, src: ParsedSource | undefined): Profile {
   }
   const v = ix?.interpolation ? entry?.interpolationVar : undefined;
   return {
+    occurrence: o,
     source: src,
     canonical: info.canonical,
     interpolationVar: v ? canonicalKey(v) : undefined,
