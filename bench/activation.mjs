@@ -39,8 +39,13 @@ export async function runActivationBench({ folder, runs = 7, log = () => {} }) {
     activateCallMs: median(samples.map((s) => s.activateCallMs)),
     activateMs: median(samples.map((s) => s.activateMs)),
     totalMs: median(samples.map((s) => s.totalMs)),
+    clientRunningMs: median(samples.map((s) => s.clientRunningMs ?? s.totalMs)),
   };
-  log(`  activation: ${result.totalMs.toFixed(0)} ms (require ${result.requireMs.toFixed(0)} ms, activate() returns after ${result.activateCallMs.toFixed(0)} ms, resolves after ${result.activateMs.toFixed(0)} ms)`);
+  log(
+    `  activation (require + activate() until its promise resolves, as VS Code counts it): ${result.totalMs.toFixed(0)} ms ` +
+      `(require ${result.requireMs.toFixed(0)} ms, activate() returns after ${result.activateCallMs.toFixed(0)} ms, resolves after ${result.activateMs.toFixed(0)} ms); ` +
+      `language client running (server answered initialize) ${result.clientRunningMs.toFixed(0)} ms after the require started`,
+  );
   return result;
 }
 

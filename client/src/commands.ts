@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageserver-types';
-import { randomBytes } from 'node:crypto';
 import {
   GenerateRequest,
   JournalEntryRequest,
@@ -19,6 +18,8 @@ import {
 
 /** A new secret for the clipboard or a file the server does not read: node:crypto only. */
 function newSecret(bytes: number, encoding: SecretEncoding): string {
+  // Loaded on first use: node:crypto is a large share of the extension's start-up otherwise.
+  const { randomBytes } = require('node:crypto') as typeof import('node:crypto');
   const buf = randomBytes(bytes);
   return encoding === 'hex' ? buf.toString('hex') : encoding === 'base64' ? buf.toString('base64') : buf.toString('base64url');
 }
@@ -34,12 +35,13 @@ const IMMEDIATE_DETAIL =
  */
 export class CommandFlows {
   constructor(
-    private readonly client: LanguageClient,
+    /** The language client, created (and started) in the background after activation. */
+    private readonly client: () => Promise<LanguageClient>,
     private readonly log: vscode.OutputChannel,
   ) {}
 
-  private request<P, R>(spec: RequestSpec<P, R>, params: P): Promise<R> {
-    return this.client.sendRequest<R>(spec.method, params);
+  private async request<P, R>(spec: RequestSpec<P, R>, params: P): Promise<R> {
+    return (await this.client()).sendRequest<R>(spec.method, params);
   }
 
   /** Applies a server edit as one edit (one undo), refusing when a document changed since the plan. */
@@ -52,7 +54,7 @@ export class CommandFlows {
         return false;
       }
     }
-    const codeEdit = await this.client.protocol2CodeConverter.asWorkspaceEdit(edit);
+    const codeEdit = await (await this.client()).protocol2CodeConverter.asWorkspaceEdit(edit);
     const ok = await vscode.workspace.applyEdit(codeEdit);
     if (!ok) void vscode.window.showErrorMessage(`${label}: VS Code could not apply the edit; nothing was changed.`);
     return ok;
@@ -276,7 +278,7 @@ export class CommandFlows {
     if (!(await this.applyServerEdit(r.edit, 'Add rotation journal entry'))) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(r.journalUri));
     const editor = await vscode.window.showTextDocument(doc);
-    const range = this.client.protocol2CodeConverter.asRange(r.range);
+    const range = (await this.client()).protocol2CodeConverter.asRange(r.range);
     editor.selection = new vscode.Selection(range.start, range.end);
     editor.revealRange(range, vscode.TextEditorRevealType.AtTop);
   }

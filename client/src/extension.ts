@@ -3,7 +3,7 @@
  * the value masking. Thin by design: findings, fixes and plans come from the server.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { CONFIG_GLOBS, ENV_GLOBS } from '../../server/src/core/files';
 import {
   CLIENT_ID,
@@ -18,50 +18,64 @@ import { CommandFlows } from './commands';
 import { MaskController } from './masking';
 
 let client: LanguageClient | undefined;
+/** The background start of the language client; settles when it runs or its failure was reported. */
+let starting: Promise<void> | undefined;
+let deactivated = false;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/**
+ * Activation registers what the user sees and calls (masking, status bar, commands) and returns at
+ * once. The language client (most of this bundle) is loaded and its server started on the next
+ * turn of the event loop, so the editor does not wait for a process to fork and answer
+ * `initialize`. Commands issued meanwhile wait for the client; a failed start is shown to the user.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  deactivated = false;
   const output = vscode.window.createOutputChannel('Secret Hygiene', { log: true });
   context.subscriptions.push(output);
   try {
-    await start(context, output);
+    const status = vscode.window.createStatusBarItem('secretHygiene.status', vscode.StatusBarAlignment.Left, 50);
+    let created: Promise<LanguageClient> | undefined;
+    const getClient = () => (created ??= Promise.resolve().then(() => createClient(context, output, status)));
+    register(context, output, status, getClient);
+    starting = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(async () => {
+        if (deactivated) return;
+        const lc = await getClient();
+        await lc.start();
+        context.subscriptions.push(lc);
+      })
+      .catch((e) => reportStartFailure(output, e));
   } catch (e) {
-    // VS Code does not tell the user when an extension fails to activate; we do.
-    const name = e instanceof Error ? e.name : 'Error';
-    // Stack frames only: an error message could quote file content.
-    const frames = e instanceof Error && e.stack ? e.stack.split('\n').slice(1).join('\n') : '';
-    output.appendLine(`Activation failed: ${name}\n${frames}`);
-    // Not awaited: activation must finish even when nobody answers the notification.
-    void vscode.window.showErrorMessage(`Secret Hygiene could not start (${name}). The output channel has the details.`, 'Show output').then((pick) => {
-      if (pick === 'Show output') output.show(true);
-    });
+    reportStartFailure(output, e);
   }
 }
 
-async function start(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<void> {
+/** VS Code does not tell the user when an extension fails to activate or start; we do. */
+function reportStartFailure(output: vscode.LogOutputChannel, e: unknown): void {
+  const name = e instanceof Error ? e.name : 'Error';
+  // Stack frames only: an error message could quote file content.
+  const frames = e instanceof Error && e.stack ? e.stack.split('\n').slice(1).join('\n') : '';
+  output.appendLine(`Activation failed: ${name}\n${frames}`);
+  // Not awaited: activation must finish even when nobody answers the notification.
+  void vscode.window.showErrorMessage(`Secret Hygiene could not start (${name}). The output channel has the details.`, 'Show output').then((pick) => {
+    if (pick === 'Show output') output.show(true);
+  });
+}
+
+/** Resolves once the language client started (or its start failed and was reported): for the benchmarks. */
+export function whenStarted(): Promise<void> {
+  return starting ?? Promise.resolve();
+}
+
+/** The synchronous part of activation: masking, the status bar item and the commands. */
+function register(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: vscode.StatusBarItem, getClient: () => Promise<LanguageClient>): void {
   // Masking first and synchronously: it must be in place before editors paint, server or not.
   MaskController.warmUpGrammar();
   const masking = new MaskController();
   context.subscriptions.push(masking);
 
-  const serverModule = context.asAbsolutePath('dist/server/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const patterns = [...ENV_GLOBS, ...CONFIG_GLOBS];
-  const initializationOptions: InitializationOptions = { client: 'vscode', trusted: vscode.workspace.isTrusted };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'dotenv' }, ...patterns.map((pattern) => ({ scheme: 'file', pattern }))],
-    outputChannel: output,
-    traceOutputChannel: withheldPayloads(output),
-    initializationOptions,
-    diagnosticCollectionName: 'secret-hygiene',
-  };
-  client = new LanguageClient(CLIENT_ID, 'Secret Hygiene', serverOptions, clientOptions);
-  const lc = client;
-  const flows = new CommandFlows(lc, output);
+  const flows = new CommandFlows(getClient, output);
 
-  const status = vscode.window.createStatusBarItem('secretHygiene.status', vscode.StatusBarAlignment.Left, 50);
   status.name = 'Secret Hygiene';
   status.command = 'workbench.actions.view.problems';
   status.text = '$(sync~spin) Secret Hygiene';
@@ -93,13 +107,34 @@ async function start(context: vscode.ExtensionContext, output: vscode.LogOutputC
       if (editor) masking.revealCursorLines(editor);
     }),
     vscode.commands.registerCommand(Commands.showOutput, () => output.show(true)),
-    vscode.commands.registerCommand(Commands.restartServer, guarded('Restart server', () => lc.restart())),
+    vscode.commands.registerCommand(Commands.restartServer, guarded('Restart server', async () => (await getClient()).restart())),
     vscode.commands.registerCommand(Commands.testMaskedRanges, (uri?: string) => masking.maskedRanges(uri)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      if (lc.isRunning()) void lc.sendNotification(TrustNotification.method, { trusted: true });
+      if (client?.isRunning()) void client.sendNotification(TrustNotification.method, { trusted: true });
     }),
   );
+}
 
+/** Loads vscode-languageclient (required here, not at activation: it is most of the bundle) and creates the client. */
+function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, status: vscode.StatusBarItem): LanguageClient {
+  const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
+  const serverModule = context.asAbsolutePath('dist/server/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const patterns = [...ENV_GLOBS, ...CONFIG_GLOBS];
+  // Read when the client is created: trust granted meanwhile is in it.
+  const initializationOptions: InitializationOptions = { client: 'vscode', trusted: vscode.workspace.isTrusted };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ scheme: 'file', language: 'dotenv' }, ...patterns.map((pattern) => ({ scheme: 'file', pattern }))],
+    outputChannel: output,
+    traceOutputChannel: withheldPayloads(output),
+    initializationOptions,
+    diagnosticCollectionName: 'secret-hygiene',
+  };
+  const lc = new LanguageClient(CLIENT_ID, 'Secret Hygiene', serverOptions, clientOptions);
+  client = lc;
   context.subscriptions.push(
     lc.onNotification(StatusNotification.method, (p: StatusParams) => {
       if (p.indexing) {
@@ -112,8 +147,7 @@ async function start(context: vscode.ExtensionContext, output: vscode.LogOutputC
       status.tooltip = total === 0 ? 'Secret Hygiene: no findings' : `Secret Hygiene: ${total} finding${total === 1 ? '' : 's'} in ${p.files} file${p.files === 1 ? '' : 's'}. Click for the Problems panel.`;
     }),
   );
-  await lc.start();
-  context.subscriptions.push(lc);
+  return lc;
 }
 
 /**
@@ -138,6 +172,10 @@ function withheldPayloads(channel: vscode.LogOutputChannel): vscode.LogOutputCha
 }
 
 export async function deactivate(): Promise<void> {
+  deactivated = true;
+  // A start under way finishes first: the client cannot stop half-way through its start.
+  if (starting) await starting;
+  starting = undefined;
   if (client) await client.stop().catch(() => undefined);
   client = undefined;
 }

@@ -13,12 +13,17 @@ import { isSuppressed } from './suppressions';
 import { LineIndex } from './text';
 import type { Finding, ParsedSource, Severity } from './types';
 
+/** How many files keep their workspace findings cached by default (see `wsCached`). */
+const WORKSPACE_FINDINGS_CACHED = 512;
+
 export interface AnalyzerOptions {
   config?: ProjectConfig;
   rules?: readonly Rule[];
   /** Key of the keyed hash that compares values; random per process unless given. */
   hashKey?: Uint8Array;
   now?: () => Date;
+  /** How many files keep their workspace findings cached (default 512; see `wsCached`). */
+  findingsCacheSize?: number;
 }
 
 export interface FileInput {
@@ -38,6 +43,37 @@ interface FileState {
   families: Map<string, SlotFamily>;
   fileFindings?: Finding[];
   workspaceFindings?: Finding[];
+  signature?: string;
+}
+
+function crossFileSignature(st: FileState, a: Analyzer): string {
+  return a.signatureOf(st);
+}
+
+/**
+ * Everything other files' findings read of this file, as one string: the workspace rules see another
+ * file only through the value index (`occurrences`: key, line and columns, URL user, class) and, in
+ * reused-secret, through its source: the entry under an occurrence (its URL scheme and
+ * `${VAR:-default}` variable), its `*_USER`/`*_USERNAME` values and its compose `env_file:` list.
+ * Key presence (allKeys, dualKeyBases) is tracked separately. Values appear only as keyed hashes.
+ * A rule that starts reading more of another file must extend this, or edits will leave other
+ * files' findings stale (the incremental property test in test/unit/analyzer-incremental.test.ts
+ * compares every update with a fresh analysis).
+ */
+function computeSignature(st: FileState, a: Analyzer): string {
+  const parts: string[] = [st.source.format, String(st.example), (st.source.envFiles ?? []).join('\u0000')];
+  for (const s of st.secrets) {
+    const p = st.lines.positionAt(s.start);
+    const q = st.lines.positionAt(s.end);
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s.entry.value)?.[1] ?? '';
+    parts.push(
+      [s.hash, s.key, p.line, p.character, q.line, q.character, s.fromUrl ? 1 : 0, s.fromUrl ? a.hash(parseUrlPassword(s.entry.value)?.user ?? '') : '', scheme, s.entry.interpolationVar ?? '', s.klass.origin, s.klass.purpose, s.entry.key].join('\u0001'),
+    );
+  }
+  for (const e of st.source.entries) {
+    if (/[._](USER|USERNAME)$/i.test(e.key)) parts.push('u\u0001' + e.key + '\u0001' + a.hash(e.value));
+  }
+  return parts.join('\u0002');
 }
 
 /**
@@ -74,6 +110,14 @@ export class Analyzer implements WorkspaceView {
   private dualBasesView: ReadonlySet<string> | undefined;
   /** `slotBase(key) !== undefined` per key name: keys repeat across files and edits. */
   private readonly slotLike = new Map<string, boolean>();
+  /**
+   * Files whose workspace findings are cached, least recently used first. Cross-file findings carry
+   * related locations and are most of the engine's memory (~190 MB of 5,000 files' findings on the
+   * benchmark tree); an update recomputes those of the files it affects anyway, so only the
+   * recently read ones (open editors, the last publish) are kept.
+   */
+  private readonly wsCached = new Set<FileState>();
+  private readonly findingsCacheSize: number;
   /** Value hashes whose occurrences were already added to the update's affected set. */
   private readonly propagated = new Set<string>();
   /**
@@ -90,6 +134,7 @@ export class Analyzer implements WorkspaceView {
     this.rules = options.rules ?? RULES;
     this.hashKey = options.hashKey ?? randomBytes(32);
     this.clock = options.now ?? (() => new Date());
+    this.findingsCacheSize = Math.max(1, options.findingsCacheSize ?? WORKSPACE_FINDINGS_CACHED);
   }
 
   get projectConfig(): ProjectConfig {
@@ -135,21 +180,38 @@ export class Analyzer implements WorkspaceView {
   private putFile(input: FileInput, affected: Set<string>): void {
     const before = this.files.get(input.path);
     affected.add(input.path);
-    if (before) this.unindex(before, affected);
     const source =
       input.text === undefined
         ? unreadableSource(input.path, formatOf(input.path), '', input.unreadable ?? 'unreadable file')
         : parseSource(input.path, input.text);
     const state = this.buildState(source, input.meta ?? {});
-    this.files.set(input.path, state);
-    this.indexState(state, affected);
+    if (before) {
+      // Files sharing a value with the old or the new version read this one only through what
+      // `crossFileSignature` covers: when an edit leaves that as it was (most keystrokes), the index
+      // is updated but no other file is affected.
+      const others = new Set<string>();
+      this.unindexValues(before, others);
+      this.forgetFindings(before);
+      this.files.set(input.path, state);
+      this.indexValues(state, others, false);
+      if (others.size > 0 && crossFileSignature(before, this) !== crossFileSignature(state, this)) for (const p of others) affected.add(p);
+    } else {
+      this.files.set(input.path, state);
+      this.indexValues(state, affected, true);
+    }
+    // The new file's keys are counted before the old one's are released: a key the edit keeps never
+    // drops to zero, so the workspace's key set (and what rules memoise on it) survives a keystroke.
+    this.countKeys(state, +1);
+    if (before) this.countKeys(before, -1);
   }
 
   removeFile(path: string): Set<string> {
     const before = this.files.get(path);
     const affected = new Set<string>();
     if (!before) return affected;
-    this.unindex(before, affected);
+    this.unindexValues(before, affected);
+    this.countKeys(before, -1);
+    this.forgetFindings(before);
     this.files.delete(path);
     affected.delete(path);
     return this.finishUpdate(affected);
@@ -172,7 +234,18 @@ export class Analyzer implements WorkspaceView {
     const st = this.files.get(path);
     if (!st) return [];
     st.fileFindings ??= this.runRules(st, 'file');
-    st.workspaceFindings ??= this.runRules(st, 'workspace');
+    if (st.workspaceFindings) {
+      this.wsCached.delete(st);
+      this.wsCached.add(st);
+    } else {
+      st.workspaceFindings = this.runRules(st, 'workspace');
+      this.wsCached.add(st);
+      if (this.wsCached.size > this.findingsCacheSize) {
+        const oldest = this.wsCached.values().next().value as FileState;
+        this.wsCached.delete(oldest);
+        oldest.workspaceFindings = undefined;
+      }
+    }
     return [...st.fileFindings, ...st.workspaceFindings].sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId),
     );
@@ -285,6 +358,11 @@ export class Analyzer implements WorkspaceView {
 
   // ---- internals ----
 
+  /** The cached signature of a file state (see `crossFileSignature`). */
+  signatureOf(st: FileState): string {
+    return (st.signature ??= computeSignature(st, this));
+  }
+
   private buildState(source: ParsedSource, meta: FileMeta): FileState {
     const lines = new LineIndex(source.text);
     const secrets: SecretValue[] = [];
@@ -323,12 +401,18 @@ export class Analyzer implements WorkspaceView {
     return { source, lines, meta, example: isExampleFile(source.path), secrets, families };
   }
 
-  private indexState(st: FileState, affected: Set<string>): void {
+  private indexValues(st: FileState, affected: Set<string>, once: boolean): void {
+    const seen = new Set<string>();
     for (const s of st.secrets) {
       let list = this.index.get(s.hash);
       if (!list) this.index.set(s.hash, (list = []));
-      // Once per hash and update: later files of a bulk load are in `affected` already.
-      if (!this.propagated.has(s.hash)) {
+      if (!once) {
+        if (!seen.has(s.hash)) {
+          seen.add(s.hash);
+          for (const o of list) if (o.path !== st.source.path) affected.add(o.path);
+        }
+      } else if (!this.propagated.has(s.hash)) {
+        // Once per hash and update: later files of a bulk load are in `affected` already.
         this.propagated.add(s.hash);
         for (const o of list) affected.add(o.path);
       }
@@ -345,18 +429,28 @@ export class Analyzer implements WorkspaceView {
         example: st.example,
       });
     }
+  }
+
+  /** Adds (+1) or releases (-1) a file's keys and slot bases in the workspace counts. */
+  private countKeys(st: FileState, delta: 1 | -1): void {
     for (const e of st.source.entries) {
       const n = this.keyCounts.get(e.key) ?? 0;
       if (this.isSlotLike(e.key)) this.notePresence('key:' + e.key, n > 0);
-      if (n === 0) this.keySetView = undefined;
-      this.keyCounts.set(e.key, n + 1);
+      const m = n + delta;
+      if (m > 0) {
+        if (n === 0) this.keySetView = undefined;
+        this.keyCounts.set(e.key, m);
+      } else if (this.keyCounts.delete(e.key)) this.keySetView = undefined;
     }
     for (const f of st.families.values()) {
       if (f.scheme === 'immediate') continue;
       const n = this.dualKeyCounts.get(f.base) ?? 0;
       this.notePresence('base:' + f.base, n > 0);
-      if (n === 0) this.dualBasesView = undefined;
-      this.dualKeyCounts.set(f.base, n + 1);
+      const m = n + delta;
+      if (m > 0) {
+        if (n === 0) this.dualBasesView = undefined;
+        this.dualKeyCounts.set(f.base, m);
+      } else if (this.dualKeyCounts.delete(f.base)) this.dualBasesView = undefined;
     }
   }
 
@@ -373,29 +467,17 @@ export class Analyzer implements WorkspaceView {
     if (!this.presenceBefore.has(id)) this.presenceBefore.set(id, present);
   }
 
-  private unindex(st: FileState, affected: Set<string>): void {
+  private unindexValues(st: FileState, affected: Set<string>): void {
+    const seen = new Set<string>();
     for (const s of st.secrets) {
+      if (seen.has(s.hash)) continue;
+      seen.add(s.hash);
       const list = this.index.get(s.hash);
       if (!list) continue;
       const kept = list.filter((o) => o.path !== st.source.path);
       for (const o of kept) affected.add(o.path);
       if (kept.length === 0) this.index.delete(s.hash);
       else this.index.set(s.hash, kept);
-    }
-    for (const e of st.source.entries) {
-      if (this.isSlotLike(e.key)) this.notePresence('key:' + e.key, this.keyCounts.has(e.key));
-      const n = (this.keyCounts.get(e.key) ?? 1) - 1;
-      if (n <= 0) {
-        if (this.keyCounts.delete(e.key)) this.keySetView = undefined;
-      } else this.keyCounts.set(e.key, n);
-    }
-    for (const f of st.families.values()) {
-      if (f.scheme === 'immediate') continue;
-      this.notePresence('base:' + f.base, this.dualKeyCounts.has(f.base));
-      const n = (this.dualKeyCounts.get(f.base) ?? 1) - 1;
-      if (n <= 0) {
-        if (this.dualKeyCounts.delete(f.base)) this.dualBasesView = undefined;
-      } else this.dualKeyCounts.set(f.base, n);
     }
   }
 
@@ -409,13 +491,24 @@ export class Analyzer implements WorkspaceView {
     this.presenceBefore.clear();
     if (slotsChanged) {
       for (const st of this.files.values()) st.workspaceFindings = undefined;
+      this.wsCached.clear();
       return new Set(this.files.keys());
     }
     for (const path of affected) {
       const st = this.files.get(path);
-      if (st) st.workspaceFindings = undefined;
+      if (st) this.forgetWorkspaceFindings(st);
     }
     return affected;
+  }
+
+  private forgetWorkspaceFindings(st: FileState): void {
+    st.workspaceFindings = undefined;
+    this.wsCached.delete(st);
+  }
+
+  private forgetFindings(st: FileState): void {
+    st.fileFindings = undefined;
+    this.forgetWorkspaceFindings(st);
   }
 
   private invalidateAll(): Set<string> {
@@ -423,6 +516,7 @@ export class Analyzer implements WorkspaceView {
       st.fileFindings = undefined;
       st.workspaceFindings = undefined;
     }
+    this.wsCached.clear();
     return new Set(this.files.keys());
   }
 

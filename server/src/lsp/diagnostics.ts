@@ -19,7 +19,7 @@ export interface DiagnosticData {
 
 /** A finding as an LSP diagnostic: code = rule id, a link to the rule's README section, related places. */
 export function toDiagnostic(f: Finding, uriOf: (path: string) => string): Diagnostic {
-  const rule = ruleById(f.ruleId);
+  const href = docsHref(f.ruleId);
   const d: Diagnostic = {
     range: f.range,
     severity: SEVERITY[f.severity],
@@ -27,7 +27,7 @@ export function toDiagnostic(f: Finding, uriOf: (path: string) => string): Diagn
     source: DIAGNOSTIC_SOURCE,
     message: f.message,
   };
-  if (rule) d.codeDescription = { href: docsUrl(rule.meta.docs) };
+  if (href !== undefined) d.codeDescription = { href };
   if (f.related && f.related.length > 0) {
     d.relatedInformation = f.related.map((r) => ({ location: { uri: uriOf(r.path), range: r.range }, message: r.message }));
   }
@@ -35,6 +35,16 @@ export function toDiagnostic(f: Finding, uriOf: (path: string) => string): Diagn
   if (f.key !== undefined) data.key = f.key;
   if (Object.keys(data).length > 0) d.data = data;
   return d;
+}
+
+/** The README link of a rule, per rule id (undefined for an unknown id). */
+const hrefs = new Map<string, string | undefined>();
+function docsHref(ruleId: string): string | undefined {
+  if (hrefs.has(ruleId)) return hrefs.get(ruleId);
+  const rule = ruleById(ruleId);
+  const href = rule ? docsUrl(rule.meta.docs) : undefined;
+  hrefs.set(ruleId, href);
+  return href;
 }
 
 export function countFindings(findings: readonly Finding[]): Counts {

@@ -1,9 +1,12 @@
 import * as path from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import { Analyzer } from '../core/analyzer';
 import { DEFAULT_CONFIG, resolveConfig, type ConfigProblem, type ProjectConfig } from '../core/config';
 import { createFileSelector, type FileSelector } from '../core/files';
 import { DEFAULT_SETTINGS, type Settings } from '../protocol';
+
+const PATH_CACHE_LIMIT = 200_000;
 
 /** Finding counts of one published file, for the status bar. */
 export interface Counts {
@@ -35,6 +38,8 @@ export class FolderState {
   analyzedVersions = new Map<string, number>();
   /** File modes from the last disk read (env-file-permissions), so keystrokes need no stat. */
   modes = new Map<string, number | undefined>();
+  /** The progress of the diagnostics published after an index, until the last is written. */
+  burst?: { progress: WorkDoneProgressServerReporter; total: number; percent: number };
   /** Paths changed while indexing. */
   dirty = new Set<string>();
   /** Bumped on every (re-)index, so a superseded index stops. */
@@ -42,6 +47,12 @@ export class FolderState {
   /** Bumped whenever files change on disk: invalidates the code-search cache. */
   diskGeneration = 0;
   codeSearchCache = new Map<string, { gen: number; at: number; hits: string[] }>();
+  /**
+   * Absolute path and file URI per workspace-relative path: diagnostics name every related file,
+   * and a 5,000-file index published ~340,000 related locations, each built with path.join and
+   * pathToFileURL.
+   */
+  private readonly paths = new Map<string, { abs: string; uri: string }>();
 
   constructor(
     readonly uri: string,
@@ -56,7 +67,24 @@ export class FolderState {
 
   /** Absolute path of a workspace-relative one. */
   abs(rel: string): string {
-    return rel === '' ? this.root : path.join(this.root, ...rel.split('/'));
+    return this.entry(rel).abs;
+  }
+
+  /** The file URI of a workspace-relative path (the client may know an open document by another spelling). */
+  fileUri(rel: string): string {
+    return this.entry(rel).uri;
+  }
+
+  private entry(rel: string): { abs: string; uri: string } {
+    let e = this.paths.get(rel);
+    if (!e) {
+      // Bounded: paths come and go with the files of the folder.
+      if (this.paths.size >= PATH_CACHE_LIMIT) this.paths.clear();
+      const abs = rel === '' ? this.root : path.join(this.root, ...rel.split('/'));
+      e = { abs, uri: pathToUri(abs) };
+      this.paths.set(rel, e);
+    }
+    return e;
   }
 
   rel(abs: string): string | undefined {

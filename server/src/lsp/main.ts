@@ -14,6 +14,7 @@ import {
   type FileEvent,
   type InitializeParams,
   type InitializeResult,
+  type WorkDoneProgressServerReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -71,6 +72,8 @@ export interface ClientFeatures {
 }
 
 const READ_BATCH = 64;
+/** Time spent computing and sending diagnostics before the server yields to pending messages. */
+const PUBLISH_SLICE_MS = 20;
 
 /**
  * The Secret Hygiene language server: one analyzer per workspace folder, fed by the workspace
@@ -229,6 +232,8 @@ export class SecretHygieneServer {
     if (!folder) return;
     this.folders.delete(uri);
     folder.generation++;
+    folder.burst?.progress.done();
+    folder.burst = undefined;
     for (const rel of folder.published.keys()) void this.connection.sendDiagnostics({ uri: this.uriOf(folder, rel), diagnostics: [] });
     folder.published.clear();
     this.sendStatus();
@@ -265,11 +270,11 @@ export class SecretHygieneServer {
 
   /** The URI to publish for a file: the open document's own URI string when it is open. */
   uriOf(folder: FolderState, rel: string): string {
-    const abs = folder.abs(rel);
-    return this.openUris.get(abs) ?? pathToUri(abs);
+    return (this.openUris.size > 0 ? this.openUris.get(folder.abs(rel)) : undefined) ?? folder.fileUri(rel);
   }
 
   documentOf(folder: FolderState, rel: string): TextDocument | undefined {
+    if (this.openUris.size === 0) return undefined;
     const uri = this.openUris.get(folder.abs(rel));
     return uri ? this.documents.get(uri) : undefined;
   }
@@ -407,6 +412,14 @@ export class SecretHygieneServer {
         analyzer.setFile({ path: r.rel, text: doc.getText(), meta: { mode, posix } });
       }
       if (gen !== folder.generation) return;
+      // The findings are computed as they are published, after the files are read: most of a
+      // start-up's time. A second progress covers it, so the user (and a benchmark) sees when the
+      // last diagnostics of the burst are out.
+      const checking = await this.connection.window.createWorkDoneProgress();
+      if (gen !== folder.generation) {
+        checking.done();
+        return;
+      }
       folder.analyzer = analyzer;
       folder.gitignoreDirs = gitignoreDirs;
       folder.diskGeneration++;
@@ -417,6 +430,7 @@ export class SecretHygieneServer {
       for (const rel of dirty) for (const p of await this.refreshPath(folder, rel)) all.add(p);
       this.log.info(`${folder.name}: indexed ${analyzer.paths().length} files`);
       this.schedulePublish(folder, all);
+      this.startBurst(folder, checking, all.size);
       this.refreshCodeLenses();
     } finally {
       if (gen === folder.generation) folder.indexing = false;
@@ -610,37 +624,106 @@ export class SecretHygieneServer {
     for (const p of paths) set.add(p);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const pending = this.pending;
-      this.pending = new Map();
-      for (const [f, ps] of pending) {
-        if (f.indexing) {
-          for (const p of ps) f.dirty.add(p);
-          continue;
+    setImmediate(() => void this.flush());
+  }
+
+  /**
+   * Publishes the pending paths in slices of about PUBLISH_SLICE_MS, open documents first, and
+   * between slices waits until the slice's notifications are written, then yields to the event
+   * loop: requests and edits are served during a 5,000-file start-up burst, and the diagnostics
+   * waiting to be written are a slice's worth instead of the whole workspace's.
+   */
+  private async flush(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        const deadline = performance.now() + PUBLISH_SLICE_MS;
+        let last: Promise<void> | undefined;
+        for (const [folder, set] of this.pending) {
+          if (folder.indexing) {
+            // Replayed when the index is done.
+            for (const p of set) folder.dirty.add(p);
+            this.pending.delete(folder);
+            continue;
+          }
+          if (this.openUris.size > 0) {
+            for (const abs of this.openUris.keys()) {
+              const rel = folder.rel(abs);
+              if (rel === undefined || !set.has(rel)) continue;
+              set.delete(rel);
+              last = this.publishOne(folder, rel) ?? last;
+            }
+          }
+          for (const rel of set) {
+            set.delete(rel);
+            last = this.publishOne(folder, rel) ?? last;
+            if (performance.now() >= deadline) break;
+          }
+          if (set.size === 0) this.pending.delete(folder);
+          if (performance.now() >= deadline) break;
         }
-        this.publishNow(f, ps);
+        await last;
+        this.reportBursts();
+        if (this.pending.size === 0) break;
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       this.sendStatus();
-    });
+    } catch (e) {
+      this.log.error(`publishing diagnostics failed: ${describeError(e)}`);
+    } finally {
+      this.flushScheduled = false;
+      if (this.pending.size > 0) {
+        this.flushScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    }
+  }
+
+  /** Begins the progress of a folder's start-up burst of diagnostics (ended by reportBursts). */
+  private startBurst(folder: FolderState, progress: WorkDoneProgressServerReporter, total: number): void {
+    folder.burst?.progress.done();
+    progress.begin('Secret Hygiene', 0, `Checking ${folder.name}`, false);
+    folder.burst = { progress, total, percent: 0 };
+  }
+
+  /** Reports how far each burst got; ends those with nothing left to publish (called once their notifications are written). */
+  private reportBursts(): void {
+    for (const folder of this.folders.values()) {
+      const burst = folder.burst;
+      if (!burst) continue;
+      const left = folder.indexing ? 0 : (this.pending.get(folder)?.size ?? 0);
+      if (left === 0) {
+        burst.progress.done();
+        folder.burst = undefined;
+        continue;
+      }
+      const percent = Math.floor(((burst.total - Math.min(left, burst.total)) / Math.max(1, burst.total)) * 100);
+      if (percent > burst.percent) {
+        burst.percent = percent;
+        burst.progress.report(percent, `${burst.total - Math.min(left, burst.total)}/${burst.total} files`);
+      }
+    }
   }
 
   private publishNow(folder: FolderState, paths: Iterable<string>): void {
-    if (this.shuttingDown) return;
-    for (const rel of paths) {
-      if (!this.folders.has(folder.loose ? 'loose:' + folder.root : folder.uri)) return;
-      try {
-        const findings = folder.settings.enable && folder.analyzer.has(rel) ? folder.analyzer.findings(rel) : [];
-        if (findings.length === 0 && !folder.published.has(rel) && !this.documentOf(folder, rel)) continue;
-        const uriOf = (p: string) => this.uriOf(folder, p);
-        const diagnostics = findings.map((f) => toDiagnostic(f, uriOf));
-        const doc = this.documentOf(folder, rel);
-        void this.connection.sendDiagnostics({ uri: uriOf(rel), version: doc ? folder.analyzedVersions.get(rel) : undefined, diagnostics });
-        if (findings.length > 0) folder.published.set(rel, countFindings(findings));
-        else folder.published.delete(rel);
-      } catch (e) {
-        this.log.error(`publishing diagnostics failed: ${describeError(e)}`);
-      }
+    for (const rel of paths) this.publishOne(folder, rel);
+  }
+
+  /** Publishes one file's diagnostics; returns when the notification is written (undefined when none was sent). */
+  private publishOne(folder: FolderState, rel: string): Promise<void> | undefined {
+    if (this.shuttingDown) return undefined;
+    if (!this.folders.has(folder.loose ? 'loose:' + folder.root : folder.uri)) return undefined;
+    try {
+      const findings = folder.settings.enable && folder.analyzer.has(rel) ? folder.analyzer.findings(rel) : [];
+      const doc = this.documentOf(folder, rel);
+      if (findings.length === 0 && !folder.published.has(rel) && !doc) return undefined;
+      const uriOf = (p: string) => this.uriOf(folder, p);
+      const diagnostics = findings.map((f) => toDiagnostic(f, uriOf));
+      if (findings.length > 0) folder.published.set(rel, countFindings(findings));
+      else folder.published.delete(rel);
+      return this.connection.sendDiagnostics({ uri: uriOf(rel), version: doc ? folder.analyzedVersions.get(rel) : undefined, diagnostics }).catch(() => undefined);
+    } catch (e) {
+      this.log.error(`publishing diagnostics failed: ${describeError(e)}`);
+      return undefined;
     }
   }
 

@@ -1,6 +1,7 @@
 import { keyWords } from '../classify';
 import type { FileContext, Occurrence, Rule, WorkspaceView } from '../rule';
 import { slotBase } from '../slots';
+import type { LineIndex } from '../text';
 import type { EnvEntry, ParsedSource, RelatedLocation } from '../types';
 
 /**
@@ -40,25 +41,34 @@ export const reusedSecretRule: Rule = {
     scope: 'workspace',
   },
   check(ctx) {
-    const ws = new Lookup(ctx.workspace);
+    const ws = ctx.workspace;
     for (const s of ctx.secrets) {
-      const occurrences = ctx.workspace.occurrences(s.hash);
+      const occurrences = ws.occurrences(s.hash);
       if (occurrences.length < 2) continue;
-      const self = occurrences.find((o) => o.path === ctx.source.path && o.start === s.start);
-      if (!self) continue;
+      const group = groupOf(occurrences);
+      const si = selfIndex(group, occurrences, ctx.source.path, s.start);
+      if (si < 0) continue;
+      const self = occurrences[si];
       const guessable = !ctx.strength(s.value).randomLooking;
       const hits: Hit[] = [];
       // A value pasted into thousands of places (a shared placeholder) is reported from the first
       // MAX_EXAMINED others; the finding then says "and more" instead of counting every one.
       let examined = 0;
-      for (const o of occurrences) {
-        if (o === self || (o.path === self.path && o.start === self.start)) continue;
+      for (let i = 0; i < occurrences.length; i++) {
+        const o = occurrences[i];
+        if (o === self || (o.start === self.start && o.path === self.path)) continue;
         if (++examined > MAX_EXAMINED) break;
-        const kind = relation(self, o, ws, guessable);
-        if (kind) hits.push({ o, kind });
+        const kind = relation(self, si, o, i, group, occurrences, ws, guessable);
+        if (kind) hits.push({ o, i, kind });
       }
       if (hits.length === 0) continue;
-      hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
+      // By kind, then by path and offset.
+      if (occurrences.length < INDEX_FROM) {
+        hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
+      } else {
+        const rank = ranks(group, occurrences);
+        hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rank[a.i] - rank[b.i]);
+      }
       report(ctx, self, hits, guessable, examined > MAX_EXAMINED);
     }
   },
@@ -67,6 +77,8 @@ export const reusedSecretRule: Rule = {
 type Kind = 'example' | 'environments' | 'purposes';
 interface Hit {
   o: Occurrence;
+  /** The position of `o` in the occurrence list. */
+  i: number;
   kind: Kind;
 }
 const KIND_ORDER: Record<Kind, number> = { example: 0, environments: 1, purposes: 2 };
@@ -75,9 +87,10 @@ const MAX_RELATED = 20;
 const MAX_EXAMINED = 200;
 
 function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: boolean, truncated: boolean): void {
+  // Hits are sorted by kind first: the ones of the first kind are a prefix.
   const kind = hits[0].kind;
-  const same = hits.filter((h) => h.kind === kind);
-  const named = same.slice(0, MAX_NAMED).map((h) => where(h.o, self.path));
+  const named: string[] = [];
+  for (let i = 0; i < hits.length && named.length < MAX_NAMED && hits[i].kind === kind; i++) named.push(where(hits[i].o, self.path));
   const more = hits.length - named.length;
   const list = joinList(named) + (truncated ? ' (and many more)' : more > 0 ? ` (and ${more} more)` : '');
   const me = label(self);
@@ -98,23 +111,42 @@ function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: bool
     message = `${me} has the same ${guessable ? 'guessable ' : ''}value as ${list}: a leak of one exposes the other; give each its own secret`;
   }
 
-  const related: RelatedLocation[] = [];
-  for (const h of hits.slice(0, MAX_RELATED)) {
-    const lines = ctx.workspace.lines(h.o.path);
-    if (!lines) continue;
-    related.push({ path: h.o.path, range: lines.range(h.o.start, h.o.end), message: `${label(h.o)} in ${h.o.path}: same value (${KIND_LABEL[h.kind]})` });
-  }
   // data names the places the related locations show (a quick fix needs no more); `truncated` says
   // when there are others.
-  const shown = hits.slice(0, MAX_RELATED);
-  const keys = [...new Set([self.key, ...shown.map((h) => h.o.key)])].sort();
-  const files = [...new Set([self.path, ...shown.map((h) => h.o.path)])].sort();
+  const shown = Math.min(hits.length, MAX_RELATED);
+  const related: RelatedLocation[] = [];
+  const keySet = new Set([self.key]);
+  const fileSet = new Set([self.path]);
+  for (let i = 0; i < shown; i++) {
+    const h = hits[i];
+    keySet.add(h.o.key);
+    fileSet.add(h.o.path);
+    const loc = relatedLocation(ctx.workspace, h.o, h.kind);
+    if (loc) related.push(loc);
+  }
+  const keys = [...keySet].sort();
+  const files = [...fileSet].sort();
   const data: Record<string, string | boolean | string[]> = { keys, files, kind, guessable };
-  if (truncated || hits.length > shown.length) data.truncated = true;
+  if (truncated || hits.length > shown) data.truncated = true;
   ctx.report({ start: self.start, end: self.end, key: self.key, message, related, data });
 }
 
 const KIND_LABEL: Record<Kind, string> = { example: 'example file', environments: 'another environment', purposes: 'another purpose' };
+
+/**
+ * The related location that shows an occurrence, per occurrence and kind: a value shared by N places
+ * names each place in up to N findings. The objects are shared between those findings (nothing
+ * mutates a finding); a location is made again when the workspace holds other lines for the path.
+ */
+const relatedCache = new WeakMap<Occurrence, { lines: LineIndex; byKind: Partial<Record<Kind, RelatedLocation>> }>();
+
+function relatedLocation(ws: WorkspaceView, o: Occurrence, kind: Kind): RelatedLocation | undefined {
+  const lines = ws.lines(o.path);
+  if (!lines) return undefined;
+  let c = relatedCache.get(o);
+  if (c === undefined || c.lines !== lines) relatedCache.set(o, (c = { lines, byKind: {} }));
+  return (c.byKind[kind] ??= { path: o.path, range: lines.range(o.start, o.end), message: `${label(o)} in ${o.path}: same value (${KIND_LABEL[kind]})` });
+}
 
 function label(o: Occurrence): string {
   return o.fromUrl ? `the password in ${o.key}` : o.key;
@@ -130,21 +162,24 @@ function joinList(items: string[]): string {
 }
 
 /** Why two places holding one value are reuse, or undefined when they are one secret. */
-function relation(a: Occurrence, b: Occurrence, ws: Lookup, guessable: boolean): Kind | undefined {
+function relation(
+  a: Occurrence, ai: number, b: Occurrence, bi: number, group: Group, occurrences: readonly Occurrence[], ws: WorkspaceView, guessable: boolean,
+): Kind | undefined {
   if (a.example && b.example) return undefined;
   // `your-stripe-key-here` in two places is not a credential that works anywhere.
   if (guessable && (a.klass.origin === 'third-party' || b.klass.origin === 'third-party') && !a.fromUrl && !b.fromUrl) return undefined;
   if (a.example !== b.example) return 'example';
   if (a.path === b.path && a.key === b.key) return undefined; // a key defined twice: the last one wins
-  const loaded = composeLoads(a, b, ws) || composeLoads(b, a, ws);
-  const envs = !loaded && a.path !== b.path && differentEnvironments(environmentOf(a.path), environmentOf(b.path));
-  if (oneSecret(a, b, ws)) return envs ? 'environments' : undefined;
-  return 'purposes';
+  const pa = profileAt(group, occurrences, ai, ws);
+  const pb = profileAt(group, occurrences, bi, ws);
+  if (!oneSecret(a, pa, b, pb)) return 'purposes';
+  const loaded = composeLoads(pa, b) || composeLoads(pb, a);
+  return !loaded && a.path !== b.path && differentEnvironments(pa.env, pb.env) ? 'environments' : undefined;
 }
 
 /** A compose file that lists the other file under `env_file:` runs with its values. */
-function composeLoads(compose: Occurrence, other: Occurrence, ws: Lookup): boolean {
-  return compose.format === 'compose' && (ws.source(compose.path)?.envFiles ?? []).includes(other.path);
+function composeLoads(compose: Profile, other: Occurrence): boolean {
+  return compose.envFiles !== undefined && compose.envFiles.includes(other.path);
 }
 
 const canonicalCache = new Map<string, string>();
@@ -165,94 +200,272 @@ export function canonicalKey(key: string): string {
 /** Names one framework reads as the same setting. */
 const KEY_ALIASES: Record<string, string> = { NEXTAUTH_SECRET: 'AUTH_SECRET' };
 
-function oneSecret(a: Occurrence, b: Occurrence, ws: Lookup): boolean {
-  const ka = canonicalKey(a.key);
-  const kb = canonicalKey(b.key);
-  if (ka === kb) return true;
-  const va = interpolationVarOf(a, ws);
-  const vb = interpolationVarOf(b, ws);
-  if ((va && canonicalKey(va) === kb) || (vb && canonicalKey(vb) === ka) || (va && vb && canonicalKey(va) === canonicalKey(vb))) return true;
-  if (a.fromUrl || b.fromUrl || (a.klass.purpose === 'password' && b.klass.purpose === 'password')) return samePassword(a, b, ws);
+function oneSecret(a: Occurrence, pa: Profile, b: Occurrence, pb: Profile): boolean {
+  if (pa.canonical === pb.canonical) return true;
+  // `${VAR:-default}` in compose: the default stands in for VAR.
+  const va = pa.interpolationVar;
+  const vb = pb.interpolationVar;
+  if ((va !== undefined && va === pb.canonical) || (vb !== undefined && vb === pa.canonical) || (va !== undefined && va === vb)) return true;
+  if (a.fromUrl || b.fromUrl || (a.klass.purpose === 'password' && b.klass.purpose === 'password')) return samePassword(a, pa, b, pb);
   return false;
 }
 
-/** `${VAR:-default}` in compose: the default stands in for VAR. */
-function interpolationVarOf(o: Occurrence, ws: Lookup): string | undefined {
-  return ws.hasInterpolation(o.path) ? ws.entryOf(o)?.interpolationVar : undefined;
+// ---- per-occurrence profiles ----
+
+/**
+ * What `relation()` compares, derived once per occurrence instead of once per pair: a value shared
+ * by N places makes each of the N checks compare it with up to MAX_EXAMINED others.
+ */
+interface Profile {
+  readonly occurrence: Occurrence;
+  /** The parsed source the profile was derived from (the occurrence's file version). */
+  readonly source: ParsedSource | undefined;
+  readonly canonical: string;
+  /** canonicalKey of the variable a compose `${VAR:-default}` names, when the value is that default. */
+  readonly interpolationVar: string | undefined;
+  readonly env: string | undefined;
+  /** A compose file's `env_file:` references; undefined for other formats. */
+  readonly envFiles: readonly string[] | undefined;
+  /** The service words of the key (for a URL, also its scheme and user), split for `servicesMatch`. */
+  readonly words: Words;
+  /** A URL password: the service its scheme names. */
+  readonly scheme: string | undefined;
+  /** A URL password: its user, before a Supabase-style `.<project>`, lower-cased. */
+  readonly user: string;
+  /** A password key `X_PASSWORD`: the upper-cased keys that would hold its user (`X_USER`...). */
+  readonly userKeys: readonly string[] | undefined;
+}
+
+/** A word set split into the account roles it names (sorted, joined) and the other words. */
+interface Words {
+  readonly roles: string;
+  readonly services: readonly string[];
+  /** `services` has DB (the generic database). */
+  readonly db: boolean;
+  /** `services` has one of DATABASES. */
+  readonly database: boolean;
 }
 
 /**
- * The workspace view with what one check needs to look up many times: the entry an occurrence
- * sits in (binary search over the entries by value offset, built once per file and check).
+ * Profiles by occurrence. The analyzer creates Occurrence objects per file version and never
+ * mutates them; a profile also remembers the source it read, and is derived again if the
+ * workspace holds another one for the path.
  */
-const sourceIndex = new WeakMap<ParsedSource, { entries: EnvEntry[]; interpolation: boolean }>();
+const profiles = new WeakMap<Occurrence, Profile>();
 
-class Lookup {
-  private readonly byPath = new Map<string, { entries: EnvEntry[]; interpolation: boolean }>();
-
-  constructor(private readonly ws: WorkspaceView) {}
-
-  source(path: string) {
-    return this.ws.source(path);
+function profileOf(o: Occurrence, src: ParsedSource | undefined): Profile {
+  let p = profiles.get(o);
+  if (p === undefined || p.source !== src) {
+    p = makeProfile(o, src);
+    profiles.set(o, p);
   }
+  return p;
+}
 
-  private index(path: string): { entries: EnvEntry[]; interpolation: boolean } {
-    let ix = this.byPath.get(path);
-    if (!ix) {
-      // Per parsed source, not per check: a shared value makes every check look at the same files.
-      const src = this.ws.source(path);
-      ix = src ? sourceIndex.get(src) : undefined;
-      if (!ix) {
-        const entries = [...(src?.entries ?? [])].sort((a, b) => a.valueStart - b.valueStart);
-        ix = { entries, interpolation: entries.some((e) => e.interpolationVar !== undefined) };
-        if (src) sourceIndex.set(src, ix);
-      }
-      this.byPath.set(path, ix);
+/**
+ * What the checks of one value share, per occurrence list: the profiles by position (one array
+ * read instead of a WeakMap lookup per comparison) and, for long lists, where each file's places
+ * sit and their order. A profile is checked against the occurrence it was made for. The analyzer's
+ * lists only grow in place (removing a file makes new lists), so the by-path index and the ranks
+ * are made again when the length changes.
+ */
+interface Group {
+  readonly profiles: (Profile | undefined)[];
+  /** Positions by path, for the list as it was at `indexedLength`. */
+  byPath?: Map<string, number[]>;
+  indexedLength?: number;
+  /** Each position's rank in (path, offset) order, for the list as it was at `rankedLength`. */
+  rank?: number[];
+  rankedLength?: number;
+}
+
+const groups = new WeakMap<readonly Occurrence[], Group>();
+
+function groupOf(occurrences: readonly Occurrence[]): Group {
+  let g = groups.get(occurrences);
+  if (g === undefined) groups.set(occurrences, (g = { profiles: [] }));
+  return g;
+}
+
+function profileAt(group: Group, occurrences: readonly Occurrence[], i: number, ws: WorkspaceView): Profile {
+  const o = occurrences[i];
+  const src = ws.source(o.path);
+  let p = group.profiles[i];
+  if (p === undefined || p.occurrence !== o || p.source !== src) group.profiles[i] = p = profileOf(o, src);
+  return p;
+}
+
+/**
+ * The rank of each position of a long list in (path, offset) order, ties in list order: sorting the
+ * hits of each check by rank orders them as comparing their paths would, without the string
+ * comparisons.
+ */
+function ranks(group: Group, occurrences: readonly Occurrence[]): number[] {
+  if (group.rank !== undefined && group.rankedLength === occurrences.length) return group.rank;
+  const order = occurrences.map((_, i) => i);
+  order.sort((x, y) => {
+    const a = occurrences[x];
+    const b = occurrences[y];
+    return (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.start - b.start || x - y;
+  });
+  const rank = new Array<number>(occurrences.length);
+  for (let r = 0; r < order.length; r++) rank[order[r]] = r;
+  group.rank = rank;
+  group.rankedLength = occurrences.length;
+  return rank;
+}
+
+/** Lists shorter than this are searched and their hits sorted by comparing paths; longer ones get indexes. */
+const INDEX_FROM = 32;
+
+/** The position of the first occurrence at `path` and `start`, or -1. */
+function selfIndex(group: Group, occurrences: readonly Occurrence[], path: string, start: number): number {
+  if (occurrences.length < INDEX_FROM) return occurrences.findIndex((o) => o.path === path && o.start === start);
+  if (group.byPath === undefined || group.indexedLength !== occurrences.length) {
+    const byPath = new Map<string, number[]>();
+    for (let i = 0; i < occurrences.length; i++) {
+      const p = occurrences[i].path;
+      const list = byPath.get(p);
+      if (list) list.push(i);
+      else byPath.set(p, [i]);
     }
-    return ix;
+    group.byPath = byPath;
+    group.indexedLength = occurrences.length;
   }
+  for (const i of group.byPath.get(path) ?? []) if (occurrences[i].path === path && occurrences[i].start === start) return i;
+  // Not where the index says (a list changed in place without growing): search it.
+  return occurrences.findIndex((o) => o.path === path && o.start === start);
+}
 
-  private readonly valuesOf = new Map<string, Map<string, Set<string>>>();
-
-  /** The values of each key of a file, by upper-cased key: one pass per file and check. */
-  valuesByKey(path: string): Map<string, Set<string>> {
-    let m = this.valuesOf.get(path);
-    if (!m) {
-      m = new Map();
-      for (const e of this.ws.source(path)?.entries ?? []) {
-        const k = e.key.toUpperCase();
-        let set = m.get(k);
-        if (!set) m.set(k, (set = new Set()));
-        set.add(e.value);
-      }
-      this.valuesOf.set(path, m);
-    }
-    return m;
+function makeProfile(o: Occurrence, src: ParsedSource | undefined): Profile {
+  const ix = src ? indexOf(src) : undefined;
+  const entry = ix ? entryOf(ix.entries, o) : undefined;
+  const info = keyInfo(o.key);
+  let words = info.passwordWords;
+  let scheme: string | undefined;
+  let user = '';
+  if (o.fromUrl) {
+    scheme = schemeOf(entry?.value ?? '');
+    const list = [...info.urlKeyWords];
+    if (scheme) list.push(scheme);
+    if (o.urlUser) list.push(...keyWords(o.urlUser).map(service));
+    words = splitWords(new Set(list));
+    // Prisma's DATABASE_URL and DIRECT_URL; Supabase's pooler user is `postgres.<project>`.
+    user = (o.urlUser ?? '').split('.')[0].toLowerCase();
   }
+  const v = ix?.interpolation ? entry?.interpolationVar : undefined;
+  return {
+    occurrence: o,
+    source: src,
+    canonical: info.canonical,
+    interpolationVar: v ? canonicalKey(v) : undefined,
+    env: environmentOf(o.path),
+    envFiles: o.format === 'compose' ? (src?.envFiles ?? []) : undefined,
+    words,
+    scheme,
+    user,
+    userKeys: info.userKeys,
+  };
+}
 
-  hasInterpolation(path: string): boolean {
-    return this.index(path).interpolation;
-  }
+/** What a profile derives from the key name alone. */
+interface KeyInfo {
+  canonical: string;
+  /** The key's words without password words, as services. */
+  passwordWords: Words;
+  /** The key's words without URL and password words, as services (a URL adds scheme and user). */
+  urlKeyWords: readonly string[];
+  userKeys: readonly string[] | undefined;
+}
 
-  /** The entry whose value holds the occurrence. */
-  entryOf(o: Occurrence): EnvEntry | undefined {
-    const { entries } = this.index(o.path);
-    let lo = 0;
-    let hi = entries.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (entries[mid].valueStart <= o.start) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    for (let i = found; i >= 0 && i > found - 4; i--) {
-      const e = entries[i];
-      if (e.key === o.key && e.valueStart <= o.start && o.end <= e.valueEnd) return e;
-    }
-    return undefined;
+const keyInfoCache = new Map<string, KeyInfo>();
+
+function keyInfo(key: string): KeyInfo {
+  let info = keyInfoCache.get(key);
+  if (info !== undefined) return info;
+  const words = keyWords(key);
+  // POSTGRES_USER=nis2 beside POSTGRES_PASSWORD, and postgres://nis2:…@db: the same account.
+  const prefix = key.replace(/[._-]?(PASSWORD|PASSWD|PASS|PWD)$/i, '');
+  info = {
+    canonical: canonicalKey(key),
+    passwordWords: splitWords(new Set(words.filter((w) => !PASSWORD_WORDS.has(w)).map(service))),
+    urlKeyWords: words.filter((w) => !URL_WORDS.has(w) && !PASSWORD_WORDS.has(w)).map(service),
+    userKeys:
+      prefix === key || prefix === ''
+        ? undefined
+        : [`${prefix}_USER`, `${prefix}_USERNAME`, `${prefix}.user`, `${prefix}.username`].map((k) => k.toUpperCase()),
+  };
+  if (keyInfoCache.size > 10_000) keyInfoCache.clear();
+  keyInfoCache.set(key, info);
+  return info;
+}
+
+function splitWords(set: Set<string>): Words {
+  const roles: string[] = [];
+  const services: string[] = [];
+  for (const w of set) (ROLE_WORDS.has(w) ? roles : services).push(w);
+  return { roles: roles.sort().join(','), services, db: services.includes('DB'), database: services.some((w) => DATABASES.has(w)) };
+}
+
+interface SourceIndex {
+  /** The entries by value offset, for `entryOf`. */
+  entries: EnvEntry[];
+  interpolation: boolean;
+  /** The values of each key that can name a user (`…USER`, `…USERNAME`), by upper-cased key. */
+  users?: Map<string, Set<string>>;
+}
+
+/** Per parsed source, not per check: a shared value makes every check look at the same files. */
+const sourceIndex = new WeakMap<ParsedSource, SourceIndex>();
+
+function indexOf(src: ParsedSource): SourceIndex {
+  let ix = sourceIndex.get(src);
+  if (!ix) {
+    const entries = [...src.entries].sort((a, b) => a.valueStart - b.valueStart);
+    ix = { entries, interpolation: entries.some((e) => e.interpolationVar !== undefined) };
+    sourceIndex.set(src, ix);
   }
+  return ix;
+}
+
+/** The entry whose value holds the occurrence (binary search over the entries by value offset). */
+function entryOf(entries: EnvEntry[], o: Occurrence): EnvEntry | undefined {
+  let lo = 0;
+  let hi = entries.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (entries[mid].valueStart <= o.start) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  for (let i = found; i >= 0 && i > found - 4; i--) {
+    const e = entries[i];
+    if (e.key === o.key && e.valueStart <= o.start && o.end <= e.valueEnd) return e;
+  }
+  return undefined;
+}
+
+/**
+ * The values of the keys of a file that end in USER or USERNAME, by upper-cased key: one pass per
+ * file version, and only when a URL user is looked up.
+ */
+function userValues(src: ParsedSource): Map<string, Set<string>> {
+  const ix = indexOf(src);
+  if (ix.users) return ix.users;
+  const m = new Map<string, Set<string>>();
+  for (const e of src.entries) {
+    // Only keys whose upper-cased form ends in R or E can be looked up; a non-ASCII last letter
+    // may upper-case to anything, so it goes through toUpperCase like the rest.
+    const c = e.key.charCodeAt(e.key.length - 1);
+    if (c < 0x80 && c !== 0x52 && c !== 0x72 && c !== 0x45 && c !== 0x65) continue;
+    const k = e.key.toUpperCase();
+    let set = m.get(k);
+    if (!set) m.set(k, (set = new Set()));
+    set.add(e.value);
+  }
+  return (ix.users = m);
 }
 
 // ---- passwords and connection URLs ----
@@ -272,51 +485,35 @@ function service(word: string): string {
   return SERVICE_ALIASES[word] ?? word;
 }
 
-function passwordKeyWords(key: string): Set<string> {
-  return new Set(keyWords(key).filter((w) => !PASSWORD_WORDS.has(w)).map(service));
-}
-
-function urlWords(o: Occurrence, ws: Lookup): Set<string> {
-  const words = keyWords(o.key).filter((w) => !URL_WORDS.has(w) && !PASSWORD_WORDS.has(w)).map(service);
-  const scheme = schemeOf(o, ws);
-  if (scheme) words.push(scheme);
-  if (o.urlUser) words.push(...keyWords(o.urlUser).map(service));
-  return new Set(words);
-}
-
 /** The service a URL's scheme names: `postgresql://` -> POSTGRES. */
-function schemeOf(o: Occurrence, ws: Lookup): string | undefined {
-  const value = ws.entryOf(o)?.value ?? '';
+function schemeOf(value: string): string | undefined {
   const m = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
   if (!m) return undefined;
   return service(m[1].toUpperCase().replace(/\+SRV$/, ''));
 }
 
 /** Same service, same account: the word sets share a service and name the same roles. */
-function servicesMatch(x: Set<string>, y: Set<string>): boolean {
-  const roles = (s: Set<string>) => [...s].filter((w) => ROLE_WORDS.has(w)).sort().join(',');
-  if (roles(x) !== roles(y)) return false;
-  const sx = [...x].filter((w) => !ROLE_WORDS.has(w));
-  const sy = [...y].filter((w) => !ROLE_WORDS.has(w));
+function servicesMatch(x: Words, y: Words): boolean {
+  if (x.roles !== y.roles) return false;
+  const sx = x.services;
+  const sy = y.services;
   if (sx.length === 0 || sy.length === 0) return true; // a bare PASSWORD next to the URL
-  return sx.some((w) => sy.some((v) => w === v || (w === 'DB' && DATABASES.has(v)) || (v === 'DB' && DATABASES.has(w))));
+  // A generic DB matches any database.
+  if ((x.db && y.database) || (y.db && x.database)) return true;
+  return sx.some((w) => sy.includes(w));
 }
 
-function samePassword(a: Occurrence, b: Occurrence, ws: Lookup): boolean {
-  if (a.fromUrl && b.fromUrl) {
-    // Prisma's DATABASE_URL and DIRECT_URL; Supabase's pooler user is `postgres.<project>`.
-    const user = (o: Occurrence) => (o.urlUser ?? '').split('.')[0].toLowerCase();
-    return schemeOf(a, ws) === schemeOf(b, ws) && user(a) === user(b);
-  }
-  const [u, p] = a.fromUrl ? [a, b] : b.fromUrl ? [b, a] : [undefined, undefined];
-  if (!u || !p) return servicesMatch(passwordKeyWords(a.key), passwordKeyWords(b.key));
+function samePassword(a: Occurrence, pa: Profile, b: Occurrence, pb: Profile): boolean {
+  if (a.fromUrl && b.fromUrl) return pa.scheme === pb.scheme && pa.user === pb.user;
+  if (!a.fromUrl && !b.fromUrl) return servicesMatch(pa.words, pb.words);
+  const [u, pu, p, pp] = a.fromUrl ? [a, pa, b, pb] : [b, pb, a, pa];
   if (p.klass.purpose !== 'password') return false;
-  if (servicesMatch(urlWords(u, ws), passwordKeyWords(p.key))) return true;
+  if (servicesMatch(pu.words, pp.words)) return true;
   // POSTGRES_USER=nis2 beside POSTGRES_PASSWORD, and postgres://nis2:…@db: the same account.
-  const prefix = p.key.replace(/[._-]?(PASSWORD|PASSWD|PASS|PWD)$/i, '');
-  if (!u.urlUser || prefix === p.key || prefix === '') return false;
-  const values = ws.valuesByKey(p.path);
-  return [`${prefix}_USER`, `${prefix}_USERNAME`, `${prefix}.user`, `${prefix}.username`].some((k) => values.get(k.toUpperCase())?.has(u.urlUser!) === true);
+  const user = u.urlUser;
+  if (!user || !pp.userKeys || !pp.source) return false;
+  const values = userValues(pp.source);
+  return pp.userKeys.some((k) => values.get(k)?.has(user) === true);
 }
 
 // ---- environments ----

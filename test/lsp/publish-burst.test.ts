@@ -1,0 +1,66 @@
+// The start-up burst of diagnostics: published in slices after the files are read, covered by a
+// work-done progress of its own that ends only once every file's diagnostics were sent.
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { TestClient, fileUri, makeWorkspace, removeWorkspace } from './harness';
+
+const FILES = 150;
+
+describe('language server: the start-up burst of diagnostics', function () {
+  let root: string;
+  let client: TestClient;
+  /** Each progress notification, with how many files had diagnostics when it arrived. */
+  const seen: { token: unknown; kind: string; title?: string; message?: string; filesSoFar: number }[] = [];
+  let checkingEnded: Promise<void>;
+
+  before(async function () {
+    const files: Record<string, string> = { '.gitignore': '.env*\n' };
+    for (let i = 0; i < FILES; i++) files[`svc${i}/.env`] = `PORT=${3000 + i}\nBROKEN LINE ${i}\n`;
+    root = makeWorkspace(files);
+    client = await TestClient.start({ folders: [{ path: root }] });
+    let ended!: () => void;
+    checkingEnded = new Promise((resolve) => (ended = resolve));
+    let checkingToken: unknown;
+    const push = client.progress.push.bind(client.progress);
+    client.progress.push = (...items) => {
+      for (const p of items) {
+        seen.push({ token: p.token, ...p.value, filesSoFar: client.diagnostics.size });
+        if (p.value.kind === 'begin' && p.value.message?.startsWith('Checking')) checkingToken = p.token;
+        if (p.value.kind === 'end' && checkingToken !== undefined && p.token === checkingToken) ended();
+      }
+      return push(...items);
+    };
+  });
+
+  after(async function () {
+    await client.shutdown();
+    removeWorkspace(root);
+  });
+
+  it('publishes every file and ends the "Checking" progress only after the last of them', async function () {
+    for (let i = 0; i < FILES; i++) {
+      const d = await client.waitForDiagnostics(fileUri(join(root, `svc${i}/.env`)), (x) => x.some((y) => y.code === 'parse-error'));
+      assert.equal(d.filter((y) => y.code === 'parse-error').length, 1);
+    }
+    await checkingEnded;
+    const begin = seen.find((p) => p.kind === 'begin' && p.message?.startsWith('Checking'));
+    assert.ok(begin, 'a "Checking" progress began');
+    assert.equal(begin!.title, 'Secret Hygiene');
+    const end = seen.find((p) => p.kind === 'end' && p.token === begin!.token)!;
+    assert.equal(end.filesSoFar, FILES, 'every file had its diagnostics when the progress ended');
+    // The reading progress (begun first) ended too, and before any diagnostics arrived.
+    const reading = seen.find((p) => p.kind === 'begin' && p.token !== begin!.token);
+    assert.ok(reading, 'the indexing progress began');
+    const readingEnd = seen.find((p) => p.kind === 'end' && p.token === reading!.token);
+    assert.ok(readingEnd, 'the indexing progress ended');
+    assert.equal(readingEnd!.filesSoFar, 0);
+  });
+
+  it('keeps serving afterwards: an edit is diagnosed with its version', async function () {
+    const uri = fileUri(join(root, 'svc0/.env'));
+    await client.open(uri, 'PORT=1\nBROKEN LINE\n');
+    const v = await client.change(uri, 'PORT=1\n');
+    const d = await client.waitForVersion(uri, v);
+    assert.ok(!d.some((x) => x.code === 'parse-error'));
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The incremental engine gives the same answers as a fresh analysis (issue 6 made it skip work).
+ *
+ * For generated workspaces (dotenv files of several environments, examples, a compose file) and
+ * generated sequences of edits (rewrite a file, change one value, add or drop a line, delete a
+ * file), after every step:
+ * - every file's findings equal those of a new Analyzer given the same files;
+ * - a file whose findings changed is in the set the update returned (the editor re-publishes only
+ *   those), so nothing shown goes stale.
+ * Values come from a small pool so that reuse, slots and URL passwords meet often.
+ */
+import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { Analyzer } from '../../server/src/core/analyzer';
+import type { Finding } from '../../server/src/core/types';
+
+const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 100);
+const HASH_KEY = Buffer.from('incremental-test');
+const NOW = () => new Date('2026-12-01T12:00:00Z');
+
+const PATHS = ['.env', '.env.production', '.env.development', '.env.example', 'apps/api/.env', 'apps/web/.env.production', 'docker-compose.yml'];
+const KEYS = [
+  'JWT_SECRET', 'JWT_SECRET_PREVIOUS', 'NEXTAUTH_SECRET', 'AUTH_SECRET', 'SESSION_SECRET', 'SESSION_SECRET_VERSION', 'SESSION_SECRET_V1',
+  'POSTGRES_PASSWORD', 'POSTGRES_USER', 'DATABASE_URL', 'DIRECT_URL', 'REDIS_PASSWORD', 'STRIPE_SECRET_KEY', 'NEXT_PUBLIC_API_SECRET',
+  'ACCESS_TOKEN_SECRET_1', 'ACCESS_TOKEN_SECRET_0', 'APP_NAME', 'SALT_ROUNDS', 'SERVICE_PASSWORD', 'SERVICE_USER',
+];
+const VALUES = [
+  'changeme', 'supersecret', '', 'app', 'nis2', '2', '10',
+  '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  'c2VjcmV0LXZhbHVlLXRoYXQtaXMtbG9uZy1lbm91Z2gtZm9yLWEta2V5',
+  'postgres://app:Zq8vLw3nTt5rXy2p@db:5432/app', 'postgres://nis2:Zq8vLw3nTt5rXy2p@db:5432/app', 'redis://:Zq8vLw3nTt5rXy2p@cache:6379',
+  'Zq8vLw3nTt5rXy2p', 'sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aB1cD2eF3gH4iJ5kL6mN7oP', '${JWT_SECRET}', '<your-secret>',
+];
+
+const line = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), fc.constantFrom('', '"', "'")).map(([k, v, q]) => `${k}=${q}${v}${q}`) },
+  { weight: 1, arbitrary: fc.constantFrom('# comment', '', '# JWT_SECRET=changeme', 'export JWT_SECRET=changeme', 'BROKEN LINE') },
+);
+const dotenv = fc.array(line, { maxLength: 8 }).map((ls) => ls.join('\n') + '\n');
+const compose = fc
+  .array(fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES.filter((v) => !v.includes('$')))), { maxLength: 4 })
+  .map((kvs) => `services:\n  app:\n    env_file: .env\n    environment:\n${kvs.map(([k, v]) => `      ${k}: \${${k}:-${v || 'x'}}`).join('\n')}${kvs.length ? '\n' : '      A: b\n'}`);
+const textFor = (path: string) => (path.endsWith('.yml') ? compose : dotenv);
+
+type Step =
+  | { op: 'set'; path: string; text: string }
+  | { op: 'appendLine'; path: string; line: string }
+  | { op: 'editChar'; path: string; at: number }
+  | { op: 'remove'; path: string };
+
+const step: fc.Arbitrary<Step> = fc.constantFrom(...PATHS).chain((path) =>
+  fc.oneof(
+    textFor(path).map((text): Step => ({ op: 'set', path, text })),
+    line.map((l): Step => ({ op: 'appendLine', path, line: l })),
+    fc.nat().map((at): Step => ({ op: 'editChar', path, at })),
+    fc.constant<Step>({ op: 'remove', path }),
+  ),
+);
+
+function fresh(files: Map<string, string>): Analyzer {
+  const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+  a.setFiles([...files].map(([path, text]) => ({ path, text })));
+  return a;
+}
+
+const show = (fs: Finding[]) => JSON.stringify(fs);
+
+function apply(files: Map<string, string>, s: Step): string | undefined {
+  const old = files.get(s.path);
+  switch (s.op) {
+    case 'set':
+      return s.text;
+    case 'appendLine':
+      return old === undefined ? undefined : old + s.line + '\n';
+    case 'editChar': {
+      if (old === undefined || old.length === 0) return undefined;
+      const i = s.at % old.length;
+      // Type a character or delete one: what a keystroke does.
+      return s.at % 2 === 0 ? old.slice(0, i) + 'x' + old.slice(i) : old.slice(0, i) + old.slice(i + 1);
+    }
+    case 'remove':
+      return undefined;
+  }
+}
+
+describe('Analyzer: incremental updates agree with a fresh analysis', function () {
+  this.timeout(120_000);
+
+  it('after every edit, findings equal a fresh analysis and every changed file is in the affected set', () => {
+    fc.assert(
+      fc.property(fc.tuple(...PATHS.map((p) => fc.option(textFor(p), { nil: undefined }))), fc.array(step, { minLength: 1, maxLength: 12 }), (initial, steps) => {
+        const files = new Map<string, string>();
+        PATHS.forEach((p, i) => {
+          if (initial[i] !== undefined) files.set(p, initial[i]!);
+        });
+        // A cache of two files' workspace findings: evictions happen at every step.
+        const inc = new Analyzer({ hashKey: HASH_KEY, now: NOW, findingsCacheSize: 2 });
+        inc.setFiles([...files].map(([path, text]) => ({ path, text })));
+        let shown = new Map(PATHS.map((p) => [p, files.has(p) ? show(inc.findings(p)) : '[]']));
+        for (const s of steps) {
+          const next = apply(files, s);
+          let affected: Set<string>;
+          if (s.op === 'remove') {
+            if (!files.has(s.path)) continue;
+            files.delete(s.path);
+            affected = inc.removeFile(s.path);
+          } else {
+            if (next === undefined) continue;
+            files.set(s.path, next);
+            affected = inc.setFile({ path: s.path, text: next });
+          }
+          const ref = fresh(files);
+          for (const p of PATHS) {
+            const now = files.has(p) ? show(inc.findings(p)) : '[]';
+            const expected = files.has(p) ? show(ref.findings(p)) : '[]';
+            assert.equal(now, expected, `${p} after ${s.op} ${s.path}: incremental findings differ from a fresh analysis`);
+            if (now !== shown.get(p) && files.has(p)) assert.ok(affected.has(p), `${p} changed after ${s.op} ${s.path} but was not in the affected set`);
+          }
+          shown = new Map(PATHS.map((p) => [p, files.has(p) ? show(inc.findings(p)) : '[]']));
+        }
+      }),
+      { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED) || 6006 },
+    );
+  });
+
+  it('an edit away from a shared value does not affect the files sharing it; changing the value does', () => {
+    const hub = 'JWT_SECRET=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\nAPP_NAME=hub\n';
+    const files: Record<string, string> = { 'hub/.env': hub };
+    for (let i = 0; i < 5; i++) files[`s${i}/.env`] = 'NEXTAUTH_SECRET=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n';
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    a.setFiles(Object.entries(files).map(([path, text]) => ({ path, text })));
+    assert.ok(a.findings('s0/.env').some((f) => f.ruleId === 'reused-secret'));
+    assert.deepEqual([...a.setFile({ path: 'hub/.env', text: hub.replace('APP_NAME=hub', 'APP_NAME=hubx') })], ['hub/.env']);
+    const changed = a.setFile({ path: 'hub/.env', text: hub.replace('0a08', '0a09') });
+    assert.deepEqual([...changed].sort(), ['hub/.env', 's0/.env', 's1/.env', 's2/.env', 's3/.env', 's4/.env']);
+  });
+
+  it("another file's *_USER value decides whether a URL password is the same account: changing it affects the URL's file", () => {
+    const pw = 'Zq8vLw3nTt5rXy2p';
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    a.setFiles([
+      { path: 'api/.env', text: `SERVICE_USER=app\nSERVICE_PASSWORD=${pw}\n` },
+      { path: 'web/.env', text: `DATABASE_URL=postgres://app:${pw}@db:5432/app\n` },
+    ]);
+    const reused = () => a.findings('web/.env').filter((f) => f.ruleId === 'reused-secret').length;
+    assert.equal(reused(), 0, 'the same account: one secret');
+    const affected = a.setFile({ path: 'api/.env', text: `SERVICE_USER=other\nSERVICE_PASSWORD=${pw}\n` });
+    assert.ok(affected.has('web/.env'));
+    assert.equal(reused(), 1, 'another account with the same password: reuse');
+  });
+});
