@@ -11,7 +11,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
+import { Parser, stringify as yamlStringify } from 'yaml';
+import { version as yamlVersion } from 'yaml/package.json';
 import { parseDotenv } from '../../server/src/core/parsers/dotenv';
+import { LEAN_PARSER_YAML_VERSION, LeanParser } from '../../server/src/core/parsers/yaml-support';
 import { parseSuppressions } from '../../server/src/core/suppressions';
 import { LineIndex } from '../../server/src/core/text';
 import type { CommentedEntry, EnvEntry, ParseProblem, ParsedSource, QuoteStyle } from '../../server/src/core/types';
@@ -146,6 +149,56 @@ describe('dotenv parser (fast path) against the previous parser', function () {
         assert.deepStrictEqual(p, { line: l, character: clamped - starts[l] }, `${JSON.stringify(text)} at ${o}`);
         assert.strictEqual(lines.offsetAt(p), clamped === text.length ? clamped : Math.min(clamped, lines.lineEnd(l)));
       }
+    }
+  });
+});
+
+describe('LeanParser (yaml Parser without the per-token process.env read)', function () {
+  this.timeout(Math.max(30_000, RUNS * 40));
+
+  it(`is written against the installed yaml version (${LEAN_PARSER_YAML_VERSION}); after an upgrade, compare LeanParser.next with the package's Parser.next again and update the version`, () => {
+    assert.strictEqual(yamlVersion, LEAN_PARSER_YAML_VERSION);
+    assert.ok(String(Parser.prototype.next).includes('LOG_TOKENS'), "the package's next still reads LOG_TOKENS");
+  });
+
+  const tokens = (parser: Parser, text: string): unknown[] => Array.from(parser.parse(text));
+  const sameTokens = (text: string, label: string): void => {
+    if (!isDeepStrictEqual(tokens(new LeanParser(), text), tokens(new Parser(), text))) assert.fail(`${label}: CST tokens differ [input ${skeleton(text).slice(0, 2000)}]`);
+  };
+
+  it('gives the same CST tokens as the package Parser for every fixture', () => {
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir).sort()) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else files.push(p);
+      }
+    };
+    walk(FIXTURES);
+    assert.ok(files.some((f) => /\.ya?ml$/.test(f)), 'YAML fixtures found');
+    for (const f of files) sameTokens(readFileSync(f, 'utf8'), f);
+  });
+
+  const yamlPieces = [
+    'a', 'key', ':', ': ', '-', '- ', '? ', ' ', '  ', '\t', '\n', '\n', '\r\n', '#', ' # c', '"', "'", '|', '>', '|-', '[', ']', '{', '}', ',',
+    '&a ', '*a', '!!str ', '---\n', '...\n', '%YAML 1.2\n', '\\', 'é', '\uFEFF', '${X:-y}', '<<: ', 'env:\n  - name: A\n    value: b\n',
+  ];
+  const yamlArb = fc.oneof(
+    fc.array(fc.constantFrom(...yamlPieces), { maxLength: 50 }).map((p) => p.join('')),
+    fc.jsonValue({ maxDepth: 4 }).map((v) => yamlStringify(v)),
+    fc.string({ maxLength: 120 }),
+  );
+  it(`gives the same CST tokens for generated YAML (${RUNS} runs)`, () => {
+    const details = fc.check(
+      fc.property(yamlArb, (text) => {
+        if (!isDeepStrictEqual(tokens(new LeanParser(), text), tokens(new Parser(), text))) throw new Error(`CST tokens differ [input ${skeleton(text)}]`);
+      }),
+      { seed: SEED, numRuns: RUNS, path: PATH },
+    );
+    if (details.failed) {
+      const err = details.errorInstance;
+      assert.fail(`${err instanceof Error ? err.message : 'error'}; replay with FUZZ_SEED=${details.seed} FUZZ_PATH=${details.counterexamplePath}`);
     }
   });
 });
