@@ -147,6 +147,7 @@ describe('dotenv parser (fast path) against the previous parser', function () {
         let l = 0;
         while (l + 1 < starts.length && starts[l + 1] <= clamped) l++;
         assert.deepStrictEqual(p, { line: l, character: clamped - starts[l] }, `${JSON.stringify(text)} at ${o}`);
+        assert.strictEqual(lines.lineAt(o), l);
         assert.strictEqual(lines.offsetAt(p), clamped === text.length ? clamped : Math.min(clamped, lines.lineEnd(l)));
       }
     }

@@ -41,6 +41,19 @@ export class LineIndex {
     return { line: lo, character: offset - this.starts[lo] };
   }
 
+  /** `positionAt(offset).line`, without the Position object. */
+  lineAt(offset: number): number {
+    offset = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   offsetAt(position: Position): number {
     if (position.line >= this.starts.length) return this.text.length;
     return Math.min(this.lineStart(position.line) + position.character, this.lineEnd(position.line));
