@@ -50,11 +50,12 @@ if (process.argv[2] === 'tree') {
   const measure = (make) => {
     globalThis.gc();
     globalThis.gc();
-    const h0 = process.memoryUsage().heapUsed;
+    const used = () => { const u = process.memoryUsage(); return u.heapUsed + u.arrayBuffers; }; // typed arrays live outside the heap
+    const h0 = used();
     const kept = texts.map(make);
     globalThis.gc();
     globalThis.gc();
-    const h1 = process.memoryUsage().heapUsed;
+    const h1 = used();
     return { kept, per: (h1 - h0) / copies };
   };
   const parsed = measure((t) => parseSource('.env', t, 'dotenv'));
