@@ -223,12 +223,12 @@ export function findSlotFamilies(keys: Iterable<string>, overrides: Record<strin
 
   if (options.valueOfKey) {
     for (const key of all) {
+      // Most values hold no comma: test that first (the tests are pure lookups, in any order).
+      const value = options.valueOfKey(key);
+      if (value === undefined || value.indexOf(',') === -1) continue;
       if (families.has(key)) continue;
       const sb = slots.get(key);
       if (sb !== undefined && families.has(sb.base)) continue;
-      const value = options.valueOfKey(key);
-      // Most values hold no comma: test that before asking whether the key is a secret.
-      if (value === undefined || value.indexOf(',') === -1) continue;
       const items = splitKeyList(value);
       if (!items || !secret(key)) continue;
       families.set(key, { base: key, scheme: 'list', current: key, previous: [], listLength: items.length });
