@@ -22,6 +22,8 @@ interface Format {
   /** Length of the fixed prefix, so the fake check looks only at the random part. */
   prefix: number | ((m: string) => number);
   kind?: CredentialMatch['kind'];
+  /** Literal text every match contains (any one of them): values without it skip the expression. */
+  hints: string[];
 }
 
 const B = '(?<![A-Za-z0-9_-])';
@@ -29,34 +31,36 @@ const E = '(?![A-Za-z0-9_-])';
 
 /** Compiled once; every expression is global and reset before use. */
 const FORMATS: Format[] = [
-  { provider: 'aws', label: 'an AWS access key ID', re: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/g, prefix: 4 },
-  { provider: 'stripe', label: 'a Stripe live-mode secret key', re: new RegExp(`${B}sk_live_[A-Za-z0-9]{16,}${E}`, 'g'), prefix: 8 },
-  { provider: 'stripe', label: 'a Stripe test-mode secret key', re: new RegExp(`${B}sk_test_[A-Za-z0-9]{16,}${E}`, 'g'), prefix: 8 },
-  { provider: 'stripe', label: 'a Stripe restricted key', re: new RegExp(`${B}rk_(?:live|test)_[A-Za-z0-9]{16,}${E}`, 'g'), prefix: 8 },
-  { provider: 'stripe', label: 'a Stripe webhook signing secret', re: new RegExp(`${B}whsec_[A-Za-z0-9+/=]{24,}${E}`, 'g'), prefix: 6 },
-  { provider: 'github', label: 'a GitHub token', re: new RegExp(`${B}gh[pousr]_[A-Za-z0-9]{36,}${E}`, 'g'), prefix: 4 },
-  { provider: 'github', label: 'a GitHub fine-grained token', re: new RegExp(`${B}github_pat_[A-Za-z0-9_]{40,}${E}`, 'g'), prefix: 11 },
-  { provider: 'gitlab', label: 'a GitLab personal access token', re: new RegExp(`${B}glpat-[A-Za-z0-9_-]{20,}${E}`, 'g'), prefix: 6 },
-  { provider: 'slack', label: 'a Slack token', re: new RegExp(`${B}xox[abposr]-[A-Za-z0-9-]{10,}${E}`, 'g'), prefix: 5 },
+  { provider: 'aws', label: 'an AWS access key ID', re: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])/g, prefix: 4, hints: ['AKIA', 'ASIA', 'ABIA', 'ACCA'] },
+  { provider: 'stripe', label: 'a Stripe live-mode secret key', re: new RegExp(`${B}sk_live_[A-Za-z0-9]{16,}${E}`, 'g'), prefix: 8, hints: ['sk_live_'] },
+  { provider: 'stripe', label: 'a Stripe test-mode secret key', re: new RegExp(`${B}sk_test_[A-Za-z0-9]{16,}${E}`, 'g'), prefix: 8, hints: ['sk_test_'] },
+  { provider: 'stripe', label: 'a Stripe restricted key', re: new RegExp(`${B}rk_(?:live|test)_[A-Za-z0-9]{16,}${E}`, 'g'), prefix: 8, hints: ['rk_live_', 'rk_test_'] },
+  { provider: 'stripe', label: 'a Stripe webhook signing secret', re: new RegExp(`${B}whsec_[A-Za-z0-9+/=]{24,}${E}`, 'g'), prefix: 6, hints: ['whsec_'] },
+  { provider: 'github', label: 'a GitHub token', re: new RegExp(`${B}gh[pousr]_[A-Za-z0-9]{36,}${E}`, 'g'), prefix: 4, hints: ['gh'] },
+  { provider: 'github', label: 'a GitHub fine-grained token', re: new RegExp(`${B}github_pat_[A-Za-z0-9_]{40,}${E}`, 'g'), prefix: 11, hints: ['github_pat_'] },
+  { provider: 'gitlab', label: 'a GitLab personal access token', re: new RegExp(`${B}glpat-[A-Za-z0-9_-]{20,}${E}`, 'g'), prefix: 6, hints: ['glpat-'] },
+  { provider: 'slack', label: 'a Slack token', re: new RegExp(`${B}xox[abposr]-[A-Za-z0-9-]{10,}${E}`, 'g'), prefix: 5, hints: ['xox'] },
   {
     provider: 'slack',
     label: 'a Slack webhook URL',
     re: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{16,}/g,
     prefix: (m) => m.lastIndexOf('/') + 1,
+    hints: ['https://hooks.slack.com/services/T'],
   },
-  { provider: 'google', label: 'a Google OAuth client secret', re: new RegExp(`${B}GOCSPX-[A-Za-z0-9_-]{24,}${E}`, 'g'), prefix: 7 },
-  { provider: 'google', label: 'a Google API key', re: new RegExp(`${B}AIza[0-9A-Za-z_-]{35}${E}`, 'g'), prefix: 4 },
-  { provider: 'anthropic', label: 'an Anthropic API key', re: new RegExp(`${B}sk-ant-[A-Za-z0-9_-]{32,}${E}`, 'g'), prefix: 7 },
+  { provider: 'google', label: 'a Google OAuth client secret', re: new RegExp(`${B}GOCSPX-[A-Za-z0-9_-]{24,}${E}`, 'g'), prefix: 7, hints: ['GOCSPX-'] },
+  { provider: 'google', label: 'a Google API key', re: new RegExp(`${B}AIza[0-9A-Za-z_-]{35}${E}`, 'g'), prefix: 4, hints: ['AIza'] },
+  { provider: 'anthropic', label: 'an Anthropic API key', re: new RegExp(`${B}sk-ant-[A-Za-z0-9_-]{32,}${E}`, 'g'), prefix: 7, hints: ['sk-ant-'] },
   {
     provider: 'openai',
     label: 'an OpenAI API key',
     re: new RegExp(`${B}sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}${E}`, 'g'),
     prefix: (m) => m.indexOf('-', 3) + 1,
+    hints: ['sk-'],
   },
-  { provider: 'openai', label: 'an OpenAI API key', re: new RegExp(`${B}sk-[A-Za-z0-9]{32,}${E}`, 'g'), prefix: 3 },
-  { provider: 'sendgrid', label: 'a SendGrid API key', re: new RegExp(`${B}SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}${E}`, 'g'), prefix: 3 },
-  { provider: 'npm', label: 'an npm access token', re: new RegExp(`${B}npm_[A-Za-z0-9]{36}${E}`, 'g'), prefix: 4 },
-  { provider: 'huggingface', label: 'a Hugging Face token', re: new RegExp(`${B}hf_[A-Za-z0-9]{30,}${E}`, 'g'), prefix: 3 },
+  { provider: 'openai', label: 'an OpenAI API key', re: new RegExp(`${B}sk-[A-Za-z0-9]{32,}${E}`, 'g'), prefix: 3, hints: ['sk-'] },
+  { provider: 'sendgrid', label: 'a SendGrid API key', re: new RegExp(`${B}SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}${E}`, 'g'), prefix: 3, hints: ['SG.'] },
+  { provider: 'npm', label: 'an npm access token', re: new RegExp(`${B}npm_[A-Za-z0-9]{36}${E}`, 'g'), prefix: 4, hints: ['npm_'] },
+  { provider: 'huggingface', label: 'a Hugging Face token', re: new RegExp(`${B}hf_[A-Za-z0-9]{30,}${E}`, 'g'), prefix: 3, hints: ['hf_'] },
 ];
 
 /** Cheap gate: values without any of these cannot match a format. */
@@ -72,6 +76,7 @@ export function findCredentials(value: string, key: string): CredentialMatch[] {
   if (!ANY_FORMAT.test(value)) return [];
   const out: CredentialMatch[] = [];
   for (const f of FORMATS) {
+    if (!hasAny(value, f.hints)) continue;
     f.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = f.re.exec(value)) !== null) {
@@ -94,6 +99,11 @@ export function findCredentials(value: string, key: string): CredentialMatch[] {
     }
   }
   return out.sort((a, b) => a.start - b.start);
+}
+
+function hasAny(value: string, hints: readonly string[]): boolean {
+  for (const h of hints) if (value.includes(h)) return true;
+  return false;
 }
 
 /** Google API keys meant for browsers: Firebase web config, Maps JavaScript. */

@@ -1,5 +1,5 @@
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import { keyWords, parseUrlPassword, type SecretOrigin, type SecretPurpose } from './classify';
+import { parseUrlPassword, keyWords, type SecretOrigin, type SecretPurpose } from './classify';
 import type { SecretValue } from './rule';
 import type { Strength } from './strength';
 import type { EnvEntry } from './types';
@@ -649,11 +649,27 @@ export interface HmacSelection {
 const ALG_WORDS = new Set(['ALG', 'ALGO', 'ALGORITHM', 'ALGORITHMS']);
 const HS_ALG = /HS(256|384|512)/gi;
 
+/**
+ * Whether the last word of a key can be one of ALG_WORDS: they all hold `al`, and end in `g`, `o`,
+ * `m` or `s` (any case), so the key's last letter or digit must be one of those (a cheap test
+ * before splitting the name into words).
+ */
+function mayEndInAlgWord(key: string): boolean {
+  let i = key.length - 1;
+  for (; i >= 0; i--) {
+    const c = key.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) break;
+  }
+  if (i < 0) return false;
+  const c = key.charCodeAt(i) | 0x20;
+  return (c === 0x67 || c === 0x6f || c === 0x6d || c === 0x73) && /al/i.test(key);
+}
+
 /** The `*_ALG`/`*_ALGORITHM` entries of a file that select an HMAC algorithm (the strongest listed). */
 export function hmacSelections(entries: readonly EnvEntry[]): HmacSelection[] {
   const out: HmacSelection[] = [];
   for (const e of entries) {
-    if (!/al/i.test(e.key)) continue;
+    if (!mayEndInAlgWord(e.key)) continue;
     const words = keyWords(e.key);
     if (words.length === 0 || !ALG_WORDS.has(words[words.length - 1])) continue;
     let best = 0;
@@ -682,19 +698,54 @@ export function keyRequirement(s: SecretValue, configMinBytes: number, selection
   if (base === undefined) return undefined;
   if (selections.length === 0 || s.fromUrl || s.klass.purpose === 'salt') return { bytes: base };
   const words = keyWords(s.key);
+  const ix = selectionIndex(selections);
   let best: HmacSelection | undefined;
-  for (const sel of selections) {
-    if (sel.prefix.length === 0 || sel.prefix.length > words.length) continue;
-    let match = true;
-    for (let i = 0; i < sel.prefix.length; i++) if (sel.prefix[i] !== words[i]) match = false;
-    if (!match) continue;
-    if (!best || sel.prefix.length > best.prefix.length || (sel.prefix.length === best.prefix.length && sel.bytes > best.bytes)) best = sel;
+  // Only selectors whose prefix starts with the key's first word can match; in file order.
+  const candidates = words.length > 0 ? ix.byFirstWord.get(words[0]) : undefined;
+  if (candidates) {
+    for (const sel of candidates) {
+      if (sel.prefix.length > words.length) continue;
+      let match = true;
+      for (let i = 1; i < sel.prefix.length; i++) if (sel.prefix[i] !== words[i]) match = false;
+      if (!match) continue;
+      if (!best || sel.prefix.length > best.prefix.length || (sel.prefix.length === best.prefix.length && sel.bytes > best.bytes)) best = sel;
+    }
   }
   if (!best && s.klass.purpose === 'signing') {
-    const generic = selections.filter((sel) => sel.prefix.length === 0);
-    if (generic.length > 0) best = generic.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    if (ix.genericBest) best = ix.genericBest;
     else if (selections.length === 1) best = selections[0];
   }
   if (!best || best.bytes <= base) return { bytes: base };
   return { bytes: best.bytes, selection: best };
+}
+
+interface SelectionIndex {
+  /** Prefixed selectors by the first word of their prefix, in file order. */
+  byFirstWord: Map<string, HmacSelection[]>;
+  /** The strongest unprefixed selector (the first of equals), if any. */
+  genericBest?: HmacSelection;
+}
+
+/**
+ * Per selections array (one per file version, from SecretFacts): a file of 10,000 lines can have
+ * a hundred selectors, and every secret of it asked each of them.
+ */
+const selectionIndexes = new WeakMap<readonly HmacSelection[], SelectionIndex>();
+
+function selectionIndex(selections: readonly HmacSelection[]): SelectionIndex {
+  let ix = selectionIndexes.get(selections);
+  if (!ix) {
+    ix = { byFirstWord: new Map() };
+    for (const sel of selections) {
+      if (sel.prefix.length === 0) {
+        if (!ix.genericBest || sel.bytes > ix.genericBest.bytes) ix.genericBest = sel;
+        continue;
+      }
+      const list = ix.byFirstWord.get(sel.prefix[0]);
+      if (list) list.push(sel);
+      else ix.byFirstWord.set(sel.prefix[0], [sel]);
+    }
+    selectionIndexes.set(selections, ix);
+  }
+  return ix;
 }

@@ -39,8 +39,69 @@ const LIST_PREVIOUS = [
   { re: /^(.+)_FALLBACKS$/i, base: (m: RegExpExecArray) => m[1] },
 ];
 
+export type SlotBase = { base: string; kind: 'previous' | 'version' | 'versionKey' | 'number'; n?: number };
+
 /** The base of a slot key: `JWT_SECRET_PREVIOUS` -> `JWT_SECRET`, `X_V2` -> `X`, `X_1` -> `X`. */
-export function slotBase(key: string): { base: string; kind: 'previous' | 'version' | 'versionKey' | 'number'; n?: number } | undefined {
+export function slotBase(key: string): SlotBase | undefined {
+  const n = key.length;
+  if (n < 3) return slotBaseSlow(key);
+  const c = key.charCodeAt(n - 1) | 0x20; // lower-cases ASCII letters
+  // Every suffix ends in s (_PREVIOUS_KEYS, _FALLBACKS, _PREVIOUS), v (_PREV), d (_OLD), n (_VERSION)
+  // or a digit; an ASCII last character that is none of these ends no slot key.
+  if (c !== 0x73 && c !== 0x76 && c !== 0x64 && c !== 0x6e && !(c >= 0x30 && c <= 0x39)) {
+    return key.charCodeAt(n - 1) < 0x80 ? undefined : slotBaseSlow(key);
+  }
+  return isPlainKey(key) ? slotBaseAscii(key) : slotBaseSlow(key);
+}
+
+/**
+ * ASCII without line breaks: `toUpperCase` keeps the length and maps only a-z, `/i` folds only
+ * ASCII letters, and `.` matches every character, so the suffix tests below are exact.
+ */
+function isPlainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 0x80 || c === 10 || c === 13) return false;
+  }
+  return true;
+}
+
+/** `key` ends in the upper-case ASCII `suffix`, ignoring ASCII case. */
+function endsWithCI(key: string, suffix: string): boolean {
+  const off = key.length - suffix.length;
+  if (off < 0) return false;
+  for (let i = 0; i < suffix.length; i++) {
+    let c = key.charCodeAt(off + i);
+    if (c >= 97 && c <= 122) c -= 32;
+    if (c !== suffix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** `slotBase` of a plain key (see isPlainKey): the same answers as slotBaseSlow, without regexes. */
+function slotBaseAscii(key: string): SlotBase | undefined {
+  const len = key.length;
+  // /^(.+)_PREVIOUS_KEYS$/i, /^(.+)_FALLBACKS$/i
+  if (len > 14 && endsWithCI(key, '_PREVIOUS_KEYS')) return { base: `${key.slice(0, len - 14)}_KEY`, kind: 'previous' };
+  if (len > 10 && endsWithCI(key, '_FALLBACKS')) return { base: key.slice(0, len - 10), kind: 'previous' };
+  for (const suffix of PREVIOUS_SUFFIXES) {
+    if (len > suffix.length && endsWithCI(key, suffix)) return { base: key.slice(0, -suffix.length), kind: 'previous' };
+  }
+  if (len > 8 && endsWithCI(key, '_VERSION')) return { base: key.slice(0, -8), kind: 'versionKey' };
+  // /^(.+)_[Vv](\d+)$/ and /^(.+)_(\d+)$/: the digits are the whole trailing run of digits.
+  let d = len;
+  while (d > 0 && key.charCodeAt(d - 1) >= 48 && key.charCodeAt(d - 1) <= 57) d--;
+  if (d === len) return undefined;
+  const before = d > 0 ? key.charCodeAt(d - 1) : -1;
+  if ((before === 86 || before === 118) && d >= 3 && key.charCodeAt(d - 2) === 95) {
+    return { base: key.slice(0, d - 2), kind: 'version', n: Number(key.slice(d)) };
+  }
+  if (before === 95 && d >= 2) return { base: key.slice(0, d - 1), kind: 'number', n: Number(key.slice(d)) };
+  return undefined;
+}
+
+/** The regex form, for keys with non-ASCII characters or line breaks. */
+function slotBaseSlow(key: string): SlotBase | undefined {
   const upper = key.toUpperCase();
   for (const l of LIST_PREVIOUS) {
     const m = l.re.exec(key);
@@ -59,6 +120,7 @@ export function slotBase(key: string): { base: string; kind: 'previous' | 'versi
 
 /** Is this previous-slot key one whose value is a list of keys? */
 export function isListPreviousSlot(key: string): boolean {
+  if (isPlainKey(key)) return (key.length > 14 && endsWithCI(key, '_PREVIOUS_KEYS')) || (key.length > 10 && endsWithCI(key, '_FALLBACKS'));
   return LIST_PREVIOUS.some((l) => l.re.test(key));
 }
 
@@ -111,9 +173,12 @@ export function findSlotFamilies(keys: Iterable<string>, overrides: Record<strin
     if (!c) collected.set(base, (c = { prev: [], versions: new Map(), numbered: new Map() }));
     return c;
   };
+  // The slot keys and their bases, computed once for the three passes below.
+  const slots = new Map<string, SlotBase>();
   for (const key of all) {
     const s = slotBase(key);
     if (!s) continue;
+    slots.set(key, s);
     if (s.kind === 'previous') get(s.base).prev.push(key);
     else if (s.kind === 'versionKey') get(s.base).versionKey = key;
     else if (s.kind === 'version') get(s.base).versions.set(s.n!, key);
@@ -121,12 +186,8 @@ export function findSlotFamilies(keys: Iterable<string>, overrides: Record<strin
   }
 
   const families = new Map<string, SlotFamily>();
-  const secretCache = new Map<string, boolean>();
-  const secret = (k: string): boolean => {
-    let v = secretCache.get(k);
-    if (v === undefined) secretCache.set(k, (v = isSecret(k)));
-    return v;
-  };
+  // `isSecret` is a pure test of the name (the analyzer's and the default are cached by name).
+  const secret = isSecret;
   const byNumberDesc = (m: Map<number, string>, keep: (n: number) => boolean = () => true): string[] =>
     [...m.entries()].filter(([n]) => keep(n)).sort((a, b) => b[0] - a[0]).map(([, k]) => k);
 
@@ -162,11 +223,14 @@ export function findSlotFamilies(keys: Iterable<string>, overrides: Record<strin
 
   if (options.valueOfKey) {
     for (const key of all) {
-      if (families.has(key) || slotBase(key) !== undefined && families.has(slotBase(key)!.base)) continue;
+      // Most values hold no comma: test that first (the tests are pure lookups, in any order).
       const value = options.valueOfKey(key);
-      if (value === undefined || !secret(key)) continue;
+      if (value === undefined || value.indexOf(',') === -1) continue;
+      if (families.has(key)) continue;
+      const sb = slots.get(key);
+      if (sb !== undefined && families.has(sb.base)) continue;
       const items = splitKeyList(value);
-      if (!items) continue;
+      if (!items || !secret(key)) continue;
       families.set(key, { base: key, scheme: 'list', current: key, previous: [], listLength: items.length });
     }
   }
@@ -176,7 +240,7 @@ export function findSlotFamilies(keys: Iterable<string>, overrides: Record<strin
     for (const key of all) {
       if (!re.test(key)) continue;
       // A slot key matched by the glob (JWT_* also matches JWT_SECRET_PREVIOUS) belongs to its base.
-      const sb = slotBase(key);
+      const sb = slots.get(key);
       if (sb && all.has(sb.base) && re.test(sb.base)) continue;
       const f = families.get(key);
       if (f) f.scheme = scheme;
@@ -190,7 +254,11 @@ export function findSlotFamilies(keys: Iterable<string>, overrides: Record<strin
 export function preferredPreviousSuffix(allKeys: Iterable<string>): string {
   const counts = new Map<string, number>();
   for (const k of allKeys) {
-    for (const s of PREVIOUS_SUFFIXES) if (k.toUpperCase().endsWith(s)) counts.set(s, (counts.get(s) ?? 0) + 1);
+    // The suffixes end in S, V or D: an ASCII last character other than these ends none of them.
+    const c = k.length === 0 ? 0 : k.charCodeAt(k.length - 1);
+    if (c < 0x80 && (c | 0x20) !== 0x73 && (c | 0x20) !== 0x76 && (c | 0x20) !== 0x64) continue;
+    const upper = k.toUpperCase();
+    for (const s of PREVIOUS_SUFFIXES) if (upper.endsWith(s)) counts.set(s, (counts.get(s) ?? 0) + 1);
   }
   let best = '_PREVIOUS';
   let n = 0;

@@ -2,16 +2,11 @@ import type { DecodedText, Position, Range } from './types';
 
 /** Maps offsets to positions in O(log lines). Built once per text. */
 export class LineIndex {
-  private readonly starts: number[];
+  /** Offsets where lines start (after "\n", "\r\n" or a lone "\r"); 4 bytes a line, outside the JS heap's objects. */
+  private readonly starts: Int32Array;
 
   constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-    }
-    this.starts = starts;
+    this.starts = text.indexOf('\r') === -1 ? lfStarts(text) : anyEolStarts(text);
   }
 
   get lineCount(): number {
@@ -46,6 +41,19 @@ export class LineIndex {
     return { line: lo, character: offset - this.starts[lo] };
   }
 
+  /** `positionAt(offset).line`, without the Position object. */
+  lineAt(offset: number): number {
+    offset = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
   offsetAt(position: Position): number {
     if (position.line >= this.starts.length) return this.text.length;
     return Math.min(this.lineStart(position.line) + position.character, this.lineEnd(position.line));
@@ -54,6 +62,29 @@ export class LineIndex {
   range(start: number, end: number): Range {
     return { start: this.positionAt(start), end: this.positionAt(end) };
   }
+}
+
+/** Line starts of a text without "\r": indexOf finds the breaks far faster than a loop over characters. */
+function lfStarts(text: string): Int32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Int32Array(count);
+  for (let i = text.indexOf('\n'), l = 1; i !== -1; i = text.indexOf('\n', i + 1)) starts[l++] = i + 1;
+  return starts;
+}
+
+function anyEolStarts(text: string): Int32Array {
+  let count = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) count++;
+  }
+  const starts = new Int32Array(count);
+  for (let i = 0, l = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts[l++] = i + 1;
+  }
+  return starts;
 }
 
 export function dominantEol(text: string): '\n' | '\r\n' {

@@ -2,8 +2,9 @@
  * What the YAML-based parsers (config YAML, docker compose) share: parsing with a nesting guard,
  * problems without source text, and the exact place and value of a scalar.
  */
-import { CST, Lexer, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { CST, Composer, Lexer, Parser, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, Scalar } from 'yaml';
+import { version as yamlVersion } from 'yaml/package.json';
 import type { CommentedEntry, ParseProblem, QuoteStyle } from '../types';
 import { LineIndex } from '../text';
 
@@ -22,6 +23,82 @@ export const MAX_YAML_DEPTH = 100;
  * "billion laughs" document costs its own size and nothing more.
  */
 export const MAX_ALIAS_COUNT = 100;
+
+/** The `yaml` version whose `Parser.prototype.next` LeanParser repeats; test/unit/parsers-perf checks them token for token. */
+export const LEAN_PARSER_YAML_VERSION = '2.9.1';
+
+/** The Parser state that `next` works on (private in the package's typings). */
+interface ParserState {
+  source: string;
+  atScalar: boolean;
+  atNewLine: boolean;
+  indent: number;
+  offset: number;
+  type: string;
+  onNewLine?: (offset: number) => void;
+  step(): Generator<CST.Token, void>;
+  pop(error?: CST.Token): Generator<CST.Token, void>;
+}
+
+/**
+ * The `yaml` package's Parser, without its `process.env.LOG_TOKENS` read for every token (a
+ * debugging switch; reading process.env goes through C++ and was a fifth of all YAML parsing).
+ * `next` is the package's own (yaml 2.9.1, dist/parse/parser.js) minus that line; other versions
+ * of the package get their own Parser (see yamlParser).
+ */
+export class LeanParser extends Parser {
+  override *next(source: string): Generator<CST.Token, void> {
+    const p = this as unknown as ParserState;
+    p.source = source;
+    if (p.atScalar) {
+      p.atScalar = false;
+      yield* p.step();
+      p.offset += source.length;
+      return;
+    }
+    const type = CST.tokenType(source);
+    if (!type) {
+      const message = `Not a YAML token: ${source}`;
+      yield* p.pop({ type: 'error', offset: p.offset, message, source });
+      p.offset += source.length;
+    } else if (type === 'scalar') {
+      p.atNewLine = false;
+      p.atScalar = true;
+      p.type = 'scalar';
+    } else {
+      p.type = type;
+      yield* p.step();
+      switch (type) {
+        case 'newline':
+          p.atNewLine = true;
+          p.indent = 0;
+          if (p.onNewLine) p.onNewLine(p.offset + source.length);
+          break;
+        case 'space':
+          if (p.atNewLine && source[0] === ' ') p.indent += source.length;
+          break;
+        case 'explicit-key-ind':
+        case 'map-value-ind':
+        case 'seq-item-ind':
+          if (p.atNewLine) p.indent += source.length;
+          break;
+        case 'doc-mode':
+        case 'flow-error-end':
+          return;
+        default:
+          p.atNewLine = false;
+      }
+      p.offset += source.length;
+    }
+  }
+}
+
+/** LeanParser where the installed `yaml` is the version it was written against, the package's Parser otherwise. */
+export function yamlParser(): Parser {
+  return yamlVersion === LEAN_PARSER_YAML_VERSION ? new LeanParser() : new Parser();
+}
+
+const COMPOSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false } as const;
 
 export interface YamlParse {
   docs: Document.Parsed[];
@@ -52,10 +129,11 @@ export function parseYamlStream(text: string): YamlParse {
   }
   let docs: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-    docs = Array.from(parsed);
+    // parseAllDocuments(text, COMPOSE_OPTIONS), with the lean parser (no LineCounter: prettyErrors is off).
+    const composer = new Composer(COMPOSE_OPTIONS);
+    docs = Array.from(composer.compose(yamlParser().parse(text))) as Document.Parsed[];
     // An empty stream still carries errors (a stray "]" and nothing else).
-    if (docs.length === 0 && 'errors' in parsed) for (const err of (parsed as { errors: YamlError[] }).errors) problems.push(yamlProblem(text, err));
+    if (docs.length === 0) for (const err of composer.streamInfo().errors) problems.push(yamlProblem(text, err));
   } catch (e) {
     problems.push({ start: 0, end: 0, message: `The YAML parser failed (${e instanceof Error ? e.name : 'error'}); the file was not read`, severity: 'error', kind: 'syntax-error' });
     return { docs: [], problems, lines };
@@ -303,20 +381,23 @@ const COMMENTED_YAML = /^[ \t]*#+[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]*)[ \t]*(?::[
  */
 export function commentedAssignments(text: string, lines: LineIndex): CommentedEntry[] {
   const out: CommentedEntry[] = [];
-  if (text.indexOf('#') === -1) return out;
-  for (let line = 0; line < lines.lineCount; line++) {
+  // Only the lines with a "#" in them, found by jumping from "#" to "#", not by slicing every line.
+  for (let h = text.indexOf('#'); h !== -1; ) {
+    const line = lines.lineAt(h);
     const lineText = lines.lineText(line);
-    if (lineText.indexOf('#') === -1) continue;
     const m = COMMENTED_YAML.exec(lineText);
-    if (!m) continue;
-    const start = lines.lineStart(line);
-    let vs = start + lineText.lastIndexOf(m[2]);
-    let ve = vs + m[2].length;
-    if (m[2].length >= 2 && (m[2][0] === '"' || m[2][0] === "'")) {
-      vs++;
-      ve--;
+    if (m) {
+      const start = lines.lineStart(line);
+      let vs = start + lineText.lastIndexOf(m[2]);
+      let ve = vs + m[2].length;
+      if (m[2].length >= 2 && (m[2][0] === '"' || m[2][0] === "'")) {
+        vs++;
+        ve--;
+      }
+      if (ve > vs) out.push({ key: m[1], line, valueStart: vs, valueEnd: ve });
     }
-    if (ve > vs) out.push({ key: m[1], line, valueStart: vs, valueEnd: ve });
+    if (line + 1 >= lines.lineCount) break;
+    h = text.indexOf('#', lines.lineStart(line + 1));
   }
   return out;
 }
