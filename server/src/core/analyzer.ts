@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import ignore, { type Ignore } from 'ignore';
-import { classifyKeyName, isExampleFile, isMarker, isNonSecretValue, parseUrlPassword, type KeyClass } from './classify';
+import { classifyKeyName, isExampleFile, ownCopy, isMarker, isNonSecretValue, parseUrlPassword, type KeyClass } from './classify';
 import { DEFAULT_CONFIG, matchesAnyKeyGlob, type ProjectConfig } from './config';
 import { EMPTY_JOURNAL, parseJournal, type JournalIndex } from './journal-index';
 import { parseSource, unreadableSource } from './parse';
@@ -317,7 +317,8 @@ export class Analyzer implements WorkspaceView {
     if (h === undefined) {
       h = createHmac('sha256', this.hashKey).update(value, 'utf8').digest('hex');
       if (this.hashCache.size >= 100_000) this.hashCache.clear();
-      this.hashCache.set(value, h);
+      // A copy: the value is a slice of its file's text and would keep that whole version alive.
+      this.hashCache.set(ownCopy(value), h);
     }
     return h;
   }
@@ -341,8 +342,10 @@ export class Analyzer implements WorkspaceView {
     const hit = this.classCache.get(key);
     if (hit !== undefined) return hit ?? undefined;
     const k = this.classifyUncached(key);
-    if (this.classCache.size >= 200_000) this.classCache.clear();
-    this.classCache.set(key, k ?? null);
+    // Above the distinct key names of a large monorepo (212k in the benchmark tree), so that the
+    // findings phase does not classify every name again after a clear.
+    if (this.classCache.size >= 400_000) this.classCache.clear();
+    this.classCache.set(ownCopy(key), k ?? null);
     return k;
   }
 
@@ -438,8 +441,10 @@ export class Analyzer implements WorkspaceView {
       if (this.isSlotLike(e.key)) this.notePresence('key:' + e.key, n > 0);
       const m = n + delta;
       if (m > 0) {
-        if (n === 0) this.keySetView = undefined;
-        this.keyCounts.set(e.key, m);
+        if (n === 0) {
+          this.keySetView = undefined;
+          this.keyCounts.set(ownCopy(e.key), m);
+        } else this.keyCounts.set(e.key, m);
       } else if (this.keyCounts.delete(e.key)) this.keySetView = undefined;
     }
     for (const f of st.families.values()) {
@@ -448,8 +453,10 @@ export class Analyzer implements WorkspaceView {
       this.notePresence('base:' + f.base, n > 0);
       const m = n + delta;
       if (m > 0) {
-        if (n === 0) this.dualBasesView = undefined;
-        this.dualKeyCounts.set(f.base, m);
+        if (n === 0) {
+          this.dualBasesView = undefined;
+          this.dualKeyCounts.set(ownCopy(f.base), m);
+        } else this.dualKeyCounts.set(f.base, m);
       } else if (this.dualKeyCounts.delete(f.base)) this.dualBasesView = undefined;
     }
   }
@@ -457,8 +464,8 @@ export class Analyzer implements WorkspaceView {
   private isSlotLike(key: string): boolean {
     let r = this.slotLike.get(key);
     if (r === undefined) {
-      if (this.slotLike.size > 200_000) this.slotLike.clear();
-      this.slotLike.set(key, (r = slotBase(key) !== undefined));
+      if (this.slotLike.size > 400_000) this.slotLike.clear();
+      this.slotLike.set(ownCopy(key), (r = slotBase(key) !== undefined));
     }
     return r;
   }

@@ -77,7 +77,7 @@ export function keyWords(key: string): string[] {
  * often a slice of the file's text, and a cache holding the slice would hold the whole text, values
  * included, after the file is gone. (V8 copies substrings shorter than 13 characters.)
  */
-function ownCopy(s: string): string {
+export function ownCopy(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 

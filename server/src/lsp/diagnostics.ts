@@ -11,7 +11,7 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** What a diagnostic carries for its quick fixes: the finding's safe `data` plus its key. */
+/** What a diagnostic carries: the scalar fields of the finding's safe `data`, plus its key. */
 export interface DiagnosticData {
   key?: string;
   [name: string]: string | number | boolean | string[] | undefined;
@@ -31,7 +31,10 @@ export function toDiagnostic(f: Finding, uriOf: (path: string) => string): Diagn
   if (f.related && f.related.length > 0) {
     d.relatedInformation = f.related.map((r) => ({ location: { uri: uriOf(r.path), range: r.range }, message: r.message }));
   }
-  const data: DiagnosticData = { ...(f.data ?? {}) };
+  // Scalars only: quick fixes read the engine's finding, not this copy, and the lists reused-secret
+  // keeps (every key and file sharing the value) would be repeated on the wire for every place.
+  const data: DiagnosticData = {};
+  if (f.data) for (const [k, v] of Object.entries(f.data)) if (!Array.isArray(v)) data[k] = v;
   if (f.key !== undefined) data.key = f.key;
   if (Object.keys(data).length > 0) d.data = data;
   return d;
