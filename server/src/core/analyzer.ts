@@ -46,6 +46,19 @@ interface FileState {
   signature?: string;
 }
 
+/** The same keys in the same order and the same slot bases: the workspace counts stay as they are. */
+function sameKeys(a: FileState, b: FileState): boolean {
+  const x = a.source.entries;
+  const y = b.source.entries;
+  if (x.length !== y.length || a.families.size !== b.families.size) return false;
+  for (let i = 0; i < x.length; i++) if (x[i].key !== y[i].key) return false;
+  for (const [base, f] of a.families) {
+    const g = b.families.get(base);
+    if (!g || (g.scheme === 'immediate') !== (f.scheme === 'immediate')) return false;
+  }
+  return true;
+}
+
 function crossFileSignature(st: FileState, a: Analyzer): string {
   return a.signatureOf(st);
 }
@@ -201,8 +214,10 @@ export class Analyzer implements WorkspaceView {
     }
     // The new file's keys are counted before the old one's are released: a key the edit keeps never
     // drops to zero, so the workspace's key set (and what rules memoise on it) survives a keystroke.
-    this.countKeys(state, +1);
-    if (before) this.countKeys(before, -1);
+    if (!before || !sameKeys(before, state)) {
+      this.countKeys(state, +1);
+      if (before) this.countKeys(before, -1);
+    }
   }
 
   removeFile(path: string): Set<string> {
