@@ -153,7 +153,10 @@ if (results.crossFile) {
 if (results.activation) {
   const a = results.activation;
   if (a.failed) row('Activation', '≤ 100 ms', `failed: ${a.failed}`, false);
-  else row(`Activation: require + activate() until the client runs (median of ${a.runs})`, '≤ 100 ms', `${fmt(a.totalMs, 0)} ms (require ${fmt(a.requireMs, 0)} · activate() returns ${fmt(a.activateCallMs, 0)} · resolves ${fmt(a.activateMs, 0)} ms)`, a.totalMs <= 100);
+  else {
+    row(`Activation: require + activate() until its promise resolves, as VS Code counts it (median of ${a.runs})`, '≤ 100 ms', `${fmt(a.totalMs, 0)} ms (require ${fmt(a.requireMs, 0)} · activate() returns ${fmt(a.activateCallMs, 0)} · resolves ${fmt(a.activateMs, 0)} ms)`, a.totalMs <= 100);
+    row('Language client running: the server answered initialize (in the background, after activation)', '', `${fmt(a.clientRunningMs, 0)} ms after the require started`, undefined);
+  }
 }
 if (results.vsix) {
   const v = results.vsix;
