@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import { Analyzer, type FileInput } from '../core/analyzer';
 import { resolveConfig } from '../core/config';
 import { RULES } from '../core/rules';
-import type { Finding, Severity } from '../core/types';
+import type { Severity } from '../core/types';
 import { loadProjectConfig, readWorkspaceFile, toRelative, walkWorkspace } from '../node/workspace';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseArgs, UsageError, type CliIO } from './io';
-import { renderJson, renderSarif, renderText, type Report } from './format';
+import { renderJsonChunks, renderSarifChunks, renderTextChunks, type Report } from './format';
+import { writeChunksToFile, writeChunksToStdout } from './output';
 
 export const checkUsage = `Usage: secret-hygiene check [paths...] [options]
 
@@ -136,21 +137,24 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   analyzer.setFiles(inputs);
 
   const files: Report['files'] = [];
+  let errors = 0;
+  let warnings = 0;
   for (const rel of [...wanted].sort()) {
     let findings = analyzer.findings(rel);
     if (flags.quiet) findings = findings.filter((f) => f.severity === 'error');
+    for (const f of findings) {
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+    }
     files.push({ path: rel, findings });
   }
   const report: Report = { root, files, checked: wanted.size, skipped: walk.skipped };
   const color = !flags['no-color'] && io.isTTY && !io.env.NO_COLOR && flags.output === undefined;
-  const out = format === 'json' ? renderJson(report) : format === 'sarif' ? renderSarif(report, RULES) : renderText(report, color);
-  if (flags.output) {
-    await fsp.writeFile(path.resolve(io.cwd, flags.output as string), out);
-  } else io.stdout(out);
+  // Written piece by piece: the report (hundreds of MB on a large tree) is never one string.
+  const chunks = format === 'json' ? renderJsonChunks(report) : format === 'sarif' ? renderSarifChunks(report, RULES) : renderTextChunks(report, color);
+  if (flags.output) writeChunksToFile(chunks, path.resolve(io.cwd, flags.output as string));
+  else await writeChunksToStdout(chunks, io);
 
-  const all2 = files.flatMap((f) => f.findings);
-  const errors = all2.filter((f: Finding) => f.severity === 'error').length;
-  const warnings = all2.filter((f: Finding) => f.severity === 'warning').length;
   if (unreadable > 0) return EXIT_USAGE;
   if (errors > 0) return EXIT_FINDINGS;
   if (maxWarnings !== undefined && warnings > maxWarnings) {

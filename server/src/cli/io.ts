@@ -2,6 +2,11 @@
 export interface CliIO {
   cwd: string;
   stdout(text: string): void;
+  /**
+   * Resolves once stdout can take more (at once when nothing is buffered), true to go on writing or
+   * false when stdout is gone (the reader of a pipe closed it). Absent: stdout never needs waiting for.
+   */
+  drain?(): Promise<boolean>;
   stderr(text: string): void;
   isTTY: boolean;
   env: Record<string, string | undefined>;
