@@ -81,6 +81,12 @@ if (require.main === module || process.argv[1]?.endsWith('secret-hygiene.js') ||
     stdout: (t) => {
       process.stdout.write(t);
     },
+    stdoutBytes: (b) => {
+      process.stdout.write(b);
+      // Written through (files, and pipes and terminals on Linux, are written synchronously): the
+      // caller may reuse the buffer. Still queued (an asynchronous pipe): it must not.
+      return process.stdout.writableLength === 0;
+    },
     drain: () => stdoutDrained(),
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),

@@ -7,7 +7,7 @@ import type { Severity } from '../core/types';
 import { loadProjectConfig, readWorkspaceFile, toRelative, walkWorkspace } from '../node/workspace';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseArgs, UsageError, type CliIO } from './io';
 import { renderJsonChunks, renderSarifChunks, renderTextChunks, type Report } from './format';
-import { writeChunksToFile, writeChunksToStdout } from './output';
+import { stdoutSink, writeChunks, writeChunksToFile } from './output';
 
 export const checkUsage = `Usage: secret-hygiene check [paths...] [options]
 
@@ -152,8 +152,8 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   const color = !flags['no-color'] && io.isTTY && !io.env.NO_COLOR && flags.output === undefined;
   // Written piece by piece: the report (hundreds of MB on a large tree) is never one string.
   const chunks = format === 'json' ? renderJsonChunks(report) : format === 'sarif' ? renderSarifChunks(report, RULES) : renderTextChunks(report, color);
-  if (flags.output) writeChunksToFile(chunks, path.resolve(io.cwd, flags.output as string));
-  else await writeChunksToStdout(chunks, io);
+  if (flags.output) await writeChunksToFile(chunks, path.resolve(io.cwd, flags.output as string));
+  else await writeChunks(chunks, stdoutSink(io));
 
   if (unreadable > 0) return EXIT_USAGE;
   if (errors > 0) return EXIT_FINDINGS;
