@@ -4,7 +4,8 @@ import { Analyzer, type FileInput } from '../core/analyzer';
 import { resolveConfig } from '../core/config';
 import { RULES } from '../core/rules';
 import type { Severity } from '../core/types';
-import { loadProjectConfig, readWorkspaceFile, toRelative, walkWorkspace } from '../node/workspace';
+import { createFileSelector } from '../core/files';
+import { loadProjectConfig, readWorkspaceFileSync, SYNC_WALK_FS, toRelative, walkWorkspace } from '../node/workspace';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseArgs, UsageError, type CliIO } from './io';
 import { renderJsonChunks, renderSarifChunks, renderTextChunks, type Report } from './format';
 import { stdoutSink, writeChunks, writeChunksToFile } from './output';
@@ -89,7 +90,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
 
   const hashKey = io.env.SECRET_HYGIENE_FINGERPRINT_KEY ? Buffer.from(io.env.SECRET_HYGIENE_FINGERPRINT_KEY, 'utf8') : undefined;
   const analyzer = new Analyzer({ config, hashKey, now: () => io.now() });
-  const walk = await walkWorkspace(root, config);
+  const walk = await walkWorkspace(root, config, createFileSelector(config), SYNC_WALK_FS);
   const wanted = new Set<string>();
   const explicit = new Set<string>();
   for (let i = 0; i < absTargets.length; i++) {
@@ -122,16 +123,12 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   const posix = process.platform !== 'win32';
   const list = [...all].sort();
   let unreadable = 0;
-  const BATCH = 64;
   const inputs: FileInput[] = [];
-  for (let i = 0; i < list.length; i += BATCH) {
-    const batch = list.slice(i, i + BATCH);
-    const read = await Promise.all(batch.map((rel) => readWorkspaceFile(path.join(root, rel), config.maxFileBytes)));
-    batch.forEach((rel, k) => {
-      const r = read[k];
-      if (r.unreadable && explicit.has(rel)) unreadable++;
-      inputs.push({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
-    });
+  // Synchronous reads: nothing else runs, and a thread-pool round trip per call costs more CPU than the read.
+  for (const rel of list) {
+    const r = readWorkspaceFileSync(path.join(root, rel), config.maxFileBytes);
+    if (r.unreadable && explicit.has(rel)) unreadable++;
+    inputs.push({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
   }
   // One bulk update: nothing reads findings before every file is in.
   analyzer.setFiles(inputs);
