@@ -51,14 +51,43 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 
 export { checkUsage };
 
-if (require.main === module || process.argv[1]?.endsWith('secret-hygiene.js') || process.argv[1]?.endsWith('cli.js')) {
-  // `secret-hygiene check | head` closes stdout early: that is not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+/** Resolves true once process.stdout can take more, false when it is gone (a closed pipe). */
+function stdoutDrained(): Promise<boolean> {
+  const s = process.stdout;
+  if (s.destroyed || s.writableEnded) return Promise.resolve(false);
+  if (!s.writableNeedDrain) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => () => {
+      s.off('drain', onDrain);
+      s.off('close', onGone);
+      s.off('error', onGone);
+      resolve(ok);
+    };
+    const onDrain = done(true);
+    const onGone = done(false);
+    s.on('drain', onDrain);
+    s.on('close', onGone);
+    s.on('error', onGone);
   });
+}
+
+if (require.main === module || process.argv[1]?.endsWith('secret-hygiene.js') || process.argv[1]?.endsWith('cli.js')) {
+  // `secret-hygiene check | head` closes stdout early: that is not an error. The stream is then
+  // destroyed, `drain` says it is gone, the report stops there, and the command still ends with the
+  // exit code of its result (findings: 1) rather than an EPIPE crash.
+  process.stdout.on('error', () => undefined);
   const io: CliIO = {
     cwd: process.cwd(),
-    stdout: (t) => process.stdout.write(t),
+    stdout: (t) => {
+      process.stdout.write(t);
+    },
+    stdoutBytes: (b) => {
+      process.stdout.write(b);
+      // Written through (files, and pipes and terminals on Linux, are written synchronously): the
+      // caller may reuse the buffer. Still queued (an asynchronous pipe): it must not.
+      return process.stdout.writableLength === 0;
+    },
+    drain: () => stdoutDrained(),
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stdout.isTTY),
     env: process.env,

@@ -3,10 +3,12 @@ import * as path from 'node:path';
 import { Analyzer, type FileInput } from '../core/analyzer';
 import { resolveConfig } from '../core/config';
 import { RULES } from '../core/rules';
-import type { Finding, Severity } from '../core/types';
-import { loadProjectConfig, readWorkspaceFile, toRelative, walkWorkspace } from '../node/workspace';
+import type { Severity } from '../core/types';
+import { createFileSelector } from '../core/files';
+import { loadProjectConfig, readWorkspaceFileSync, SYNC_WALK_FS, toRelative, walkWorkspace } from '../node/workspace';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseArgs, UsageError, type CliIO } from './io';
-import { renderJson, renderSarif, renderText, type Report } from './format';
+import { renderJsonChunks, renderSarifChunks, renderTextChunks, type Report } from './format';
+import { stdoutSink, writeChunks, writeChunksToFile } from './output';
 
 export const checkUsage = `Usage: secret-hygiene check [paths...] [options]
 
@@ -88,7 +90,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
 
   const hashKey = io.env.SECRET_HYGIENE_FINGERPRINT_KEY ? Buffer.from(io.env.SECRET_HYGIENE_FINGERPRINT_KEY, 'utf8') : undefined;
   const analyzer = new Analyzer({ config, hashKey, now: () => io.now() });
-  const walk = await walkWorkspace(root, config);
+  const walk = await walkWorkspace(root, config, createFileSelector(config), SYNC_WALK_FS);
   const wanted = new Set<string>();
   const explicit = new Set<string>();
   for (let i = 0; i < absTargets.length; i++) {
@@ -121,36 +123,35 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   const posix = process.platform !== 'win32';
   const list = [...all].sort();
   let unreadable = 0;
-  const BATCH = 64;
   const inputs: FileInput[] = [];
-  for (let i = 0; i < list.length; i += BATCH) {
-    const batch = list.slice(i, i + BATCH);
-    const read = await Promise.all(batch.map((rel) => readWorkspaceFile(path.join(root, rel), config.maxFileBytes)));
-    batch.forEach((rel, k) => {
-      const r = read[k];
-      if (r.unreadable && explicit.has(rel)) unreadable++;
-      inputs.push({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
-    });
+  // Synchronous reads: nothing else runs, and a thread-pool round trip per call costs more CPU than the read.
+  for (const rel of list) {
+    const r = readWorkspaceFileSync(path.join(root, rel), config.maxFileBytes);
+    if (r.unreadable && explicit.has(rel)) unreadable++;
+    inputs.push({ path: rel, text: r.text, unreadable: r.unreadable, meta: { mode: r.mode, posix } });
   }
   // One bulk update: nothing reads findings before every file is in.
   analyzer.setFiles(inputs);
 
   const files: Report['files'] = [];
+  let errors = 0;
+  let warnings = 0;
   for (const rel of [...wanted].sort()) {
     let findings = analyzer.findings(rel);
     if (flags.quiet) findings = findings.filter((f) => f.severity === 'error');
+    for (const f of findings) {
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+    }
     files.push({ path: rel, findings });
   }
   const report: Report = { root, files, checked: wanted.size, skipped: walk.skipped };
   const color = !flags['no-color'] && io.isTTY && !io.env.NO_COLOR && flags.output === undefined;
-  const out = format === 'json' ? renderJson(report) : format === 'sarif' ? renderSarif(report, RULES) : renderText(report, color);
-  if (flags.output) {
-    await fsp.writeFile(path.resolve(io.cwd, flags.output as string), out);
-  } else io.stdout(out);
+  // Written piece by piece: the report (hundreds of MB on a large tree) is never one string.
+  const chunks = format === 'json' ? renderJsonChunks(report) : format === 'sarif' ? renderSarifChunks(report, RULES) : renderTextChunks(report, color);
+  if (flags.output) await writeChunksToFile(chunks, path.resolve(io.cwd, flags.output as string));
+  else await writeChunks(chunks, stdoutSink(io));
 
-  const all2 = files.flatMap((f) => f.findings);
-  const errors = all2.filter((f: Finding) => f.severity === 'error').length;
-  const warnings = all2.filter((f: Finding) => f.severity === 'warning').length;
   if (unreadable > 0) return EXIT_USAGE;
   if (errors > 0) return EXIT_FINDINGS;
   if (maxWarnings !== undefined && warnings > maxWarnings) {

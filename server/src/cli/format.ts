@@ -25,51 +25,107 @@ export function printable(s: string): string {
 
 /** `file:line:col severity rule-id message`, one finding a line, then a summary. */
 export function renderText(report: Report, color: boolean): string {
+  return join(renderTextChunks(report, color));
+}
+
+/** The text report as pieces to write one after the other (the same bytes as `renderText`). */
+export function* renderTextChunks(report: Report, color: boolean): Generator<string> {
   const c = (name: keyof typeof COLORS, s: string) => (color ? COLORS[name] + s + COLORS.reset : s);
-  const lines: string[] = [];
   const counts = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const file of report.files) {
+    const where0 = printable(file.path) + ':';
     for (const f of file.findings) {
       counts[f.severity]++;
-      const where = `${printable(file.path)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
-      lines.push(`${c('bold', where)} ${c(f.severity, f.severity)} ${c('dim', f.ruleId)} ${printable(f.message)}`);
-      for (const r of f.related ?? []) lines.push(`    ${c('dim', `↳ ${printable(r.path)}:${r.range.start.line + 1}:${r.range.start.character + 1}`)} ${printable(r.message)}`);
+      const where = `${where0}${f.range.start.line + 1}:${f.range.start.character + 1}`;
+      let piece = `${c('bold', where)} ${c(f.severity, f.severity)} ${c('dim', f.ruleId)} ${printable(f.message)}\n`;
+      for (const r of f.related ?? []) piece += `    ${c('dim', `↳ ${printable(r.path)}:${r.range.start.line + 1}:${r.range.start.character + 1}`)} ${printable(r.message)}\n`;
+      yield piece;
     }
   }
-  for (const s of report.skipped) lines.push(c('dim', `skipped ${printable(s.path)}: ${printable(s.reason)}`));
+  for (const s of report.skipped) yield c('dim', `skipped ${printable(s.path)}: ${printable(s.reason)}`) + '\n';
   const total = counts.error + counts.warning + counts.info + counts.hint;
   const summary =
     total === 0
       ? `✓ ${report.checked} file${report.checked === 1 ? '' : 's'} checked, no findings`
       : `${report.checked} file${report.checked === 1 ? '' : 's'} checked: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info, ${counts.hint} hint${counts.hint === 1 ? '' : 's'}`;
-  lines.push(total === 0 ? c('dim', summary) : summary);
-  return lines.join('\n') + '\n';
+  yield (total === 0 ? c('dim', summary) : summary) + '\n';
 }
 
 /** Machine-readable findings: one object per finding, positions 1-based like the text output. */
 export function renderJson(report: Report): string {
-  const findings = report.files.flatMap((file) =>
-    file.findings.map((f) => ({
-      file: file.path,
-      line: f.range.start.line + 1,
-      column: f.range.start.character + 1,
-      endLine: f.range.end.line + 1,
-      endColumn: f.range.end.character + 1,
-      severity: f.severity,
-      ruleId: f.ruleId,
-      message: f.message,
-      key: f.key,
-      data: f.data,
-      related: f.related?.map((r) => ({ file: r.path, line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })),
-    })),
-  );
-  return JSON.stringify({ version: 1, checked: report.checked, findings, skipped: report.skipped }, null, 2) + '\n';
+  return join(renderJsonChunks(report));
+}
+
+/**
+ * The JSON report as pieces (the same bytes as `JSON.stringify(..., null, 2)` of the whole report):
+ * each finding is stringified on its own and indented to its depth, so the report is never one
+ * string in memory.
+ */
+export function* renderJsonChunks(report: Report): Generator<string> {
+  const [head, tail] = frame({ version: 1, checked: report.checked, findings: HOLE, skipped: report.skipped });
+  yield head;
+  yield* arrayItems(jsonFindings(report), 1);
+  yield tail;
+}
+
+function* jsonFindings(report: Report): Generator<object> {
+  for (const file of report.files) {
+    for (const f of file.findings) {
+      yield {
+        file: file.path,
+        line: f.range.start.line + 1,
+        column: f.range.start.character + 1,
+        endLine: f.range.end.line + 1,
+        endColumn: f.range.end.character + 1,
+        severity: f.severity,
+        ruleId: f.ruleId,
+        message: f.message,
+        key: f.key,
+        data: f.data,
+        related: f.related?.map((r) => ({ file: r.path, line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })),
+      };
+    }
+  }
+}
+
+/** A placeholder for the streamed array; stringified it is `"\u0000findings\u0000"`, which no real value in the frame is. */
+const HOLE = '\u0000findings\u0000';
+
+/** `JSON.stringify(value, null, 2)` cut at the one HOLE in it: what comes before and after the array. */
+function frame(value: object): [string, string] {
+  const text = JSON.stringify(value, null, 2);
+  const at = text.indexOf(JSON.stringify(HOLE));
+  return [text.slice(0, at), text.slice(at + JSON.stringify(HOLE).length) + '\n'];
+}
+
+/** The items of an array at nesting `depth` (of the array's own line), as `JSON.stringify(array, null, 2)` lays them out. */
+function* arrayItems(items: Iterable<object>, depth: number): Generator<string> {
+  const inner = '\n' + '  '.repeat(depth + 1);
+  let first = true;
+  for (const item of items) {
+    const text = JSON.stringify(item, null, 2);
+    if (text === undefined) continue; // never for the objects rendered here
+    yield (first ? '[' : ',') + inner + text.replaceAll('\n', inner);
+    first = false;
+  }
+  yield first ? '[]' : '\n' + '  '.repeat(depth) + ']';
+}
+
+function join(chunks: Iterable<string>): string {
+  let out = '';
+  for (const c of chunks) out += c;
+  return out;
 }
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note', hint: 'note' } as const;
 
 /** SARIF 2.1.0 with the tool's rules, ruleId, level, regions and URIs relative to the scanned root. */
 export function renderSarif(report: Report, rules: readonly Rule[], version = '0.1.0'): string {
+  return join(renderSarifChunks(report, rules, version));
+}
+
+/** The SARIF report as pieces (the same bytes as `renderSarif`). */
+export function* renderSarifChunks(report: Report, rules: readonly Rule[], version = '0.1.0'): Generator<string> {
   const ruleIndex = new Map(rules.map((r, i) => [r.meta.id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -91,43 +147,53 @@ export function renderSarif(report: Report, rules: readonly Rule[], version = '0
           },
         },
         originalUriBaseIds: { ROOT: { uri: toFileUri(report.root) } },
-        results: report.files.flatMap((file) =>
-          file.findings.map((f) => ({
-            ruleId: f.ruleId,
-            ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
-            level: SARIF_LEVEL[f.severity],
-            message: { text: f.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: encodeUriPath(file.path), uriBaseId: 'ROOT' },
-                  region: {
-                    startLine: f.range.start.line + 1,
-                    startColumn: f.range.start.character + 1,
-                    endLine: f.range.end.line + 1,
-                    endColumn: f.range.end.character + 1,
-                  },
-                },
-              },
-            ],
-            ...(f.related && f.related.length > 0
-              ? {
-                  relatedLocations: f.related.map((r, i) => ({
-                    id: i,
-                    message: { text: r.message },
-                    physicalLocation: {
-                      artifactLocation: { uri: encodeUriPath(r.path), uriBaseId: 'ROOT' },
-                      region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
-                    },
-                  })),
-                }
-              : {}),
-          })),
-        ),
+        results: HOLE,
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  const [head, tail] = frame(sarif);
+  yield head;
+  yield* arrayItems(sarifResults(report, ruleIndex), 3);
+  yield tail;
+}
+
+function* sarifResults(report: Report, ruleIndex: Map<string, number>): Generator<object> {
+  for (const file of report.files) {
+    const uri = encodeUriPath(file.path);
+    for (const f of file.findings) {
+      yield {
+        ruleId: f.ruleId,
+        ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri, uriBaseId: 'ROOT' },
+              region: {
+                startLine: f.range.start.line + 1,
+                startColumn: f.range.start.character + 1,
+                endLine: f.range.end.line + 1,
+                endColumn: f.range.end.character + 1,
+              },
+            },
+          },
+        ],
+        ...(f.related && f.related.length > 0
+          ? {
+              relatedLocations: f.related.map((r, i) => ({
+                id: i,
+                message: { text: r.message },
+                physicalLocation: {
+                  artifactLocation: { uri: encodeUriPath(r.path), uriBaseId: 'ROOT' },
+                  region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
+                },
+              })),
+            }
+          : {}),
+      };
+    }
+  }
 }
 
 function encodeUriPath(p: string): string {

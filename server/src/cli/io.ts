@@ -2,6 +2,16 @@
 export interface CliIO {
   cwd: string;
   stdout(text: string): void;
+  /**
+   * Writes bytes (UTF-8 text) to stdout when present, for large output; returns true when done with
+   * `bytes` (written through, so the caller may reuse the buffer), false when they are still queued.
+   */
+  stdoutBytes?(bytes: Uint8Array): boolean;
+  /**
+   * Resolves once stdout can take more (at once when nothing is buffered), true to go on writing or
+   * false when stdout is gone (the reader of a pipe closed it). Absent: stdout never needs waiting for.
+   */
+  drain?(): Promise<boolean>;
   stderr(text: string): void;
   isTTY: boolean;
   env: Record<string, string | undefined>;

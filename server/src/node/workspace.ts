@@ -1,4 +1,4 @@
-import { promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp, readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { Analyzer, type AnalyzerOptions, type FileInput } from '../core/analyzer';
 import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, resolveConfig, type ConfigProblem, type ProjectConfig } from '../core/config';
@@ -55,15 +55,32 @@ export interface WalkResult {
  * Lists the files the engine reads under `root`, plus the `.gitignore` files, without following
  * symlinked folders (so symlink loops cannot trap the walk) and without entering excluded folders.
  */
-export async function walkWorkspace(root: string, config: ProjectConfig, selector: FileSelector = createFileSelector(config)): Promise<WalkResult> {
+/**
+ * The file-system calls of the walk. Asynchronous for the language server (its event loop keeps
+ * serving); synchronous for the CLI, where nothing else runs and thread-pool round trips only cost.
+ */
+export interface WalkFs {
+  readdir(abs: string): Promise<Dirent[]> | Dirent[];
+  stat(abs: string): Promise<Stats> | Stats;
+}
+
+export const ASYNC_WALK_FS: WalkFs = { readdir: (abs) => fsp.readdir(abs, { withFileTypes: true }), stat: (abs) => fsp.stat(abs) };
+export const SYNC_WALK_FS: WalkFs = { readdir: (abs) => readdirSync(abs, { withFileTypes: true }), stat: (abs) => statSync(abs) };
+
+export async function walkWorkspace(
+  root: string,
+  config: ProjectConfig,
+  selector: FileSelector = createFileSelector(config),
+  fs: WalkFs = ASYNC_WALK_FS,
+): Promise<WalkResult> {
   const out: WalkResult = { files: [], gitignores: [], skipped: [] };
   const journalRel = config.journal;
   const stack: string[] = [''];
   while (stack.length > 0) {
     const rel = stack.pop()!;
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
-      entries = await fsp.readdir(path.join(root, rel), { withFileTypes: true });
+      entries = await fs.readdir(path.join(root, rel));
     } catch (e) {
       out.skipped.push({ path: rel || '.', reason: `cannot read folder (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
       continue;
@@ -81,7 +98,7 @@ export async function walkWorkspace(root: string, config: ProjectConfig, selecto
         // Symlinked files are read (their target's text); symlinked folders are not entered.
         let st: Stats;
         try {
-          st = await fsp.stat(path.join(root, childRel));
+          st = await fs.stat(path.join(root, childRel));
         } catch {
           out.skipped.push({ path: childRel, reason: 'broken or looping symlink' });
           continue;
@@ -110,22 +127,58 @@ export async function readWorkspaceFile(abs: string, maxBytes: number): Promise<
   try {
     st = await fsp.stat(abs);
   } catch (e) {
-    return { unreadable: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+    return cannotRead(e);
   }
+  const refused = refuse(st, maxBytes);
+  if (refused) return refused;
+  let bytes: Buffer;
+  try {
+    bytes = await fsp.readFile(abs);
+  } catch (e) {
+    return { ...cannotRead(e), mode: st.mode };
+  }
+  return decoded(bytes, maxBytes, st.mode);
+}
+
+/**
+ * `readWorkspaceFile` without the thread pool, for the CLI (nothing else runs while it reads):
+ * the same checks and results, about half the CPU on thousands of small files.
+ */
+export function readWorkspaceFileSync(abs: string, maxBytes: number): ReadFile {
+  let st: Stats;
+  try {
+    st = statSync(abs);
+  } catch (e) {
+    return cannotRead(e);
+  }
+  const refused = refuse(st, maxBytes);
+  if (refused) return refused;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(abs);
+  } catch (e) {
+    return { ...cannotRead(e), mode: st.mode };
+  }
+  return decoded(bytes, maxBytes, st.mode);
+}
+
+function cannotRead(e: unknown): ReadFile {
+  return { unreadable: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+}
+
+function refuse(st: Stats, maxBytes: number): ReadFile | undefined {
   // A pipe never ends a read, /dev/zero never stops giving bytes: only regular files are read.
   if (!st.isFile()) return { unreadable: 'not a regular file (a pipe, device, socket or folder); not read', mode: st.mode };
   if (st.size > maxBytes) {
     return { unreadable: `file is ${st.size} bytes, over the ${maxBytes}-byte limit (setting maxFileBytes)`, mode: st.mode };
   }
-  let bytes: Buffer;
-  try {
-    bytes = await fsp.readFile(abs);
-  } catch (e) {
-    return { unreadable: `cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, mode: st.mode };
-  }
+  return undefined;
+}
+
+function decoded(bytes: Buffer, maxBytes: number, mode: number): ReadFile {
   const d = decodeBytes(bytes, maxBytes);
-  if (!d.ok) return { unreadable: d.reason, mode: st.mode };
-  return { text: d.text, mode: st.mode, encoding: d.encoding, bom: d.bom, eol: d.eol };
+  if (!d.ok) return { unreadable: d.reason, mode };
+  return { text: d.text, mode, encoding: d.encoding, bom: d.bom, eol: d.eol };
 }
 
 /**
