@@ -59,10 +59,6 @@ function sameKeys(a: FileState, b: FileState): boolean {
   return true;
 }
 
-function crossFileSignature(st: FileState, a: Analyzer): string {
-  return a.signatureOf(st);
-}
-
 /**
  * Everything other files' findings read of this file, as one string: the workspace rules see another
  * file only through the value index (`occurrences`: key, line and columns, URL user, class) and, in
@@ -200,14 +196,14 @@ export class Analyzer implements WorkspaceView {
     const state = this.buildState(source, input.meta ?? {});
     if (before) {
       // Files sharing a value with the old or the new version read this one only through what
-      // `crossFileSignature` covers: when an edit leaves that as it was (most keystrokes), the index
+      // `computeSignature` covers: when an edit leaves that as it was (most keystrokes), the index
       // is updated but no other file is affected.
       const others = new Set<string>();
       this.unindexValues(before, others);
       this.forgetFindings(before);
       this.files.set(input.path, state);
       this.indexValues(state, others, false);
-      if (others.size > 0 && crossFileSignature(before, this) !== crossFileSignature(state, this)) for (const p of others) affected.add(p);
+      if (others.size > 0 && this.signatureOf(before) !== this.signatureOf(state)) for (const p of others) affected.add(p);
     } else {
       this.files.set(input.path, state);
       this.indexValues(state, affected, true);
@@ -376,8 +372,8 @@ export class Analyzer implements WorkspaceView {
 
   // ---- internals ----
 
-  /** The cached signature of a file state (see `crossFileSignature`). */
-  signatureOf(st: FileState): string {
+  /** The cached signature of a file state (see `computeSignature`). */
+  private signatureOf(st: FileState): string {
     return (st.signature ??= computeSignature(st, this));
   }
 
