@@ -31,10 +31,12 @@ export const lowEntropySecretRule: Rule = {
         const req = keyRequirement(s, ctx.config.minBytes, facts.hmacSelections(ctx.source.entries));
         if (req && st.bytes < req.bytes) continue;
       }
+      // A weak value is weak-secret's finding. Asked first: the weakness facts are cached per file
+      // and cheap, the entropy estimate may run zxcvbn (both only skip, so the order changes nothing).
+      if (facts.weakness(i)) continue;
       const target = entropyTarget(purpose);
       const bar = st.randomLooking ? target * RANDOM_ESTIMATE_SLACK : target;
       if (st.entropyBits >= bar) continue;
-      if (facts.weakness(i)) continue;
       const estimator = st.estimator === 'zxcvbn' ? 'zxcvbn estimate' : 'estimate from its characters';
       ctx.report({
         start: s.start,
