@@ -59,6 +59,7 @@ export async function launch(argv, { timeoutMs = Number(process.env.SECRET_HYGIE
   const serverEnv = isolatedEnv(join(root, 'server-env'), tools.nodeBin);
   const browserEnv = isolatedEnv(join(root, 'browser-env'), undefined);
   const consoleLog = join(root, 'browser-console.log');
+  const hostLog = join(root, 'host.log');
 
   let server;
   let browser;
@@ -86,7 +87,11 @@ export async function launch(argv, { timeoutMs = Number(process.env.SECRET_HYGIE
     const exitCode = new Promise((r) => (settle = r));
     await browser.exposeFunction('codeAutomationLog', (type, args) => {
       const text = Array.isArray(args) ? format(...args) : String(args);
-      process.stderr.write(`[host ${type}] ${text}\n`);
+      // The whole message goes to host.log; stderr gets its first line only. VS Code's own errors
+      // carry 30-line stacks that would push the suite's results out of a CI log's tail.
+      appendFileSync(hostLog, `[host ${type}] ${text}\n`);
+      const first = text.split('\n', 1)[0];
+      process.stderr.write(`[host ${type}] ${first}${first.length < text.length ? ` (stack in ${hostLog})` : ''}\n`);
     });
     await browser.exposeFunction('codeAutomationExit', (code) => {
       settle(typeof code === 'number' ? code : 1);

@@ -38,7 +38,8 @@ function record(title, ok, detail) {
   if (ok) passed++;
   else {
     failed++;
-    failures.push(title);
+    // The first lines of the reason go into the summary at the end too: CI shows the tail of a long log.
+    failures.push(detail ? `${title}\n    ${String(detail).split('\n').slice(0, 4).join('\n    ')}` : title);
   }
   log(`${ok ? 'PASS' : 'FAIL'} ${title}${!ok && detail ? `\n       ${String(detail).split('\n').join('\n       ')}` : ''}`);
 }

@@ -252,10 +252,14 @@ export async function snapshot(files = FIXTURE_FILES): Promise<Map<string, Uint8
  * disk text again.
  */
 export async function restore(saved: Map<string, Uint8Array>, created: string[] = []): Promise<void> {
+  // Only documents of the workspace: under code-server the user's settings.json is a `file:` document
+  // too, and VS Code itself edits and saves it; showing and reverting it here raced with that.
+  const root = `${workspaceRoot().toString()}/`;
   for (const doc of vscode.workspace.textDocuments) {
-    if (!doc.isDirty || doc.uri.scheme !== workspaceRoot().scheme) continue;
+    if (!doc.isDirty || !doc.uri.toString().startsWith(root)) continue;
     await vscode.window.showTextDocument(doc, { preview: false });
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitForDocument(doc, (d) => !d.isDirty, `${vscode.workspace.asRelativePath(doc.uri)} to be reverted`);
   }
   for (const [f, bytes] of saved) {
     const uri = wsUri(f);
