@@ -717,7 +717,8 @@ export class SecretHygieneServer {
       const doc = this.documentOf(folder, rel);
       if (findings.length === 0 && !folder.published.has(rel) && !doc) return undefined;
       const uriOf = (p: string) => this.uriOf(folder, p);
-      const diagnostics = findings.map((f) => toDiagnostic(f, uriOf));
+      const withRelated = this.features.relatedInformation;
+      const diagnostics = findings.map((f) => toDiagnostic(f, uriOf, withRelated));
       if (findings.length > 0) folder.published.set(rel, countFindings(findings));
       else folder.published.delete(rel);
       return this.connection.sendDiagnostics({ uri: uriOf(rel), version: doc ? folder.analyzedVersions.get(rel) : undefined, diagnostics }).catch(() => undefined);
