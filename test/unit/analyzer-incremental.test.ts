@@ -35,6 +35,9 @@ const VALUES = [
 const line = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), fc.constantFrom('', '"', "'")).map(([k, v, q]) => `${k}=${q}${v}${q}`) },
   { weight: 1, arbitrary: fc.constantFrom('# comment', '', '# JWT_SECRET=changeme', 'export JWT_SECRET=changeme', 'BROKEN LINE') },
+  // Shapes the incremental .env parse must re-read around: open and multi-line quotes, comments,
+  // key lists (slot families read values with commas), spaces around "=".
+  { weight: 1, arbitrary: fc.constantFrom('JWT_SECRET="open', 'SESSION_SECRET="multi\nAPP_NAME=x\nend"', 'JWT_SECRET=a#b', 'JWT_SECRET = spaced', 'JWT_SECRET_PREVIOUS=aaaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbbbbbb', "REDIS_PASSWORD='x' tail", '# secret-hygiene-disable-next-line weak-secret') },
 );
 const dotenv = fc.array(line, { maxLength: 8 }).map((ls) => ls.join('\n') + '\n');
 const compose = fc
@@ -46,6 +49,7 @@ type Step =
   | { op: 'set'; path: string; text: string }
   | { op: 'appendLine'; path: string; line: string }
   | { op: 'editChar'; path: string; at: number }
+  | { op: 'type'; path: string; at: number; text: string }
   | { op: 'remove'; path: string };
 
 const step: fc.Arbitrary<Step> = fc.constantFrom(...PATHS).chain((path) =>
@@ -53,6 +57,7 @@ const step: fc.Arbitrary<Step> = fc.constantFrom(...PATHS).chain((path) =>
     textFor(path).map((text): Step => ({ op: 'set', path, text })),
     line.map((l): Step => ({ op: 'appendLine', path, line: l })),
     fc.nat().map((at): Step => ({ op: 'editChar', path, at })),
+    fc.tuple(fc.nat(), fc.constantFrom('"', "'", '#', '\n', ',', '=', ' ', 'x', '\r\n', 'A=1\n')).map(([at, text]): Step => ({ op: 'type', path, at, text })),
     fc.constant<Step>({ op: 'remove', path }),
   ),
 );
@@ -77,6 +82,11 @@ function apply(files: Map<string, string>, s: Step): string | undefined {
       const i = s.at % old.length;
       // Type a character or delete one: what a keystroke does.
       return s.at % 2 === 0 ? old.slice(0, i) + 'x' + old.slice(i) : old.slice(0, i) + old.slice(i + 1);
+    }
+    case 'type': {
+      if (old === undefined) return undefined;
+      const i = s.at % (old.length + 1);
+      return old.slice(0, i) + s.text + old.slice(i);
     }
     case 'remove':
       return undefined;
