@@ -6,7 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseDotenv } from '../../server/src/core/parsers/dotenv';
+import { lineStartsOf, parseDotenv } from '../../server/src/core/parsers/dotenv';
+import { LineIndex } from '../../server/src/core/text';
 import type { ParsedSource } from '../../server/src/core/types';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 300);
@@ -47,6 +48,9 @@ describe('dotenv parser: the incremental path equals a full parse', function () 
           const full = parseDotenv('.env', text);
           assert.equal(inc.text, text);
           assert.deepStrictEqual(facts(inc), facts(full));
+          // The line starts kept for the analyzer's LineIndex are those of the new text.
+          const starts = lineStartsOf(inc);
+          if (starts) assert.deepStrictEqual([...starts], [...Array(new LineIndex(text).lineCount).keys()].map((l) => new LineIndex(text).lineStart(l)));
           prev = inc;
         }
       }),

@@ -212,6 +212,8 @@ interface DotenvMemo {
   lineCount: number;
   /** Where the lines of the text start (shared with the analyzer's LineIndex). */
   lineStarts: Int32Array;
+  /** Per entry: the hash of its key (see `reportDuplicates`). */
+  keyHashes: Int32Array;
   /** Set when this parse was built from an earlier one (see `reuseOf`). */
   reuse?: DotenvReuse;
 }
@@ -400,9 +402,12 @@ export function parseDotenv(path: string, text: string, previous?: ParsedSource)
     problems,
     suppressions: parseSuppressions(text, '#'),
   };
+  const keyHashes = new Int32Array(entries.length);
+  hashKeys(entries, 0, entries.length, keyHashes);
   if (memoize) {
     const count = entries.length;
     memos.set(source, {
+      keyHashes,
       ends: ends!.slice(0, count),
       reach: reach!.slice(0, count),
       lastLines: lastLines!.slice(0, count),
@@ -413,7 +418,7 @@ export function parseDotenv(path: string, text: string, previous?: ParsedSource)
       lineStarts,
     });
   }
-  reportDuplicates(entries, problems);
+  reportDuplicates(entries, keyHashes, problems);
   return source;
 }
 
@@ -618,7 +623,7 @@ function reparseDotenv(path: string, text: string, previous: ParsedSource): Pars
     const ch = text.charCodeAt(i);
     if (ch === 13 || ch === 0x2028 || ch === 0x2029) return undefined;
   }
-  const lineStarts = lfLineStarts(text);
+  const lineStarts = movedLineStarts(memo.lineStarts, text, p, oldEnd, newEnd);
   const lineCount = lineStarts.length;
   const c: ScanContext = { t: text, lineStarts, lineCount, lineSeparators: false, toOrig: identity, firstLine: 0, lastLine: 0 };
   // Over-long lines can only be among the lines the change touches.
@@ -750,14 +755,50 @@ function reparseDotenv(path: string, text: string, previous: ParsedSource): Pars
     problems,
     suppressions: parseSuppressions(text, '#'),
   };
+  const keyHashes = new Int32Array(count);
+  keyHashes.set(memo.keyHashes.subarray(0, k));
+  hashKeys(entries, k, base, keyHashes);
+  keyHashes.set(memo.keyHashes.subarray(suffixFrom), base);
   const reuse: DotenvReuse = { kept: k, oldResume: suffixFrom, newResume: base, delta, lineDelta };
-  memos.set(source, { ends, reach, lastLines, probs, skipped: problems.slice(skippedStart), skippedLines, lineCount, lineStarts, reuse });
-  reportDuplicates(entries, problems);
+  memos.set(source, { ends, reach, lastLines, probs, skipped: problems.slice(skippedStart), skippedLines, lineCount, lineStarts, keyHashes, reuse });
+  reportDuplicates(entries, keyHashes, problems);
   return source;
 }
 
 const NO_LINES: number[] = [];
 const BLOCK = 2048;
+
+/**
+ * The line starts of a text that differs from the one of `old` in [p, oldEnd) (now [p, newEnd)):
+ * the same up to p, found again in the changed text, moved after it.
+ */
+function movedLineStarts(old: Int32Array, text: string, p: number, oldEnd: number, newEnd: number): Int32Array {
+  // Old starts x <= p come before the change; x > oldEnd follow it.
+  let lo = 0;
+  let hi = old.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (old[mid] <= p) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = lo;
+  hi = old.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (old[mid] <= oldEnd) lo = mid + 1;
+    else hi = mid;
+  }
+  const after = lo;
+  let added = 0;
+  for (let i = text.indexOf('\n', p); i !== -1 && i < newEnd; i = text.indexOf('\n', i + 1)) added++;
+  const out = new Int32Array(before + added + old.length - after);
+  out.set(old.subarray(0, before));
+  let o = before;
+  for (let i = text.indexOf('\n', p); i !== -1 && i < newEnd; i = text.indexOf('\n', i + 1)) out[o++] = i + 1;
+  const d = newEnd - oldEnd;
+  for (let i = after; i < old.length; i++) out[o++] = old[i] + d;
+  return out;
+}
 
 /** Offsets where the lines of a text (with "\n" breaks only) start. */
 function lfLineStarts(text: string): Int32Array {
@@ -773,7 +814,7 @@ function lfLineStarts(text: string): Int32Array {
  * entry whose key was defined before flags the definition just before it. (An open-addressing
  * table of entry indices: a Map of 100k fresh key strings was a third of the parse, in GC.)
  */
-function reportDuplicates(entries: EnvEntry[], problems: ParseProblem[]): void {
+function reportDuplicates(entries: EnvEntry[], hashes: Int32Array, problems: ParseProblem[]): void {
   const count = entries.length;
   if (count < 2) return;
   let size = 16;
@@ -783,9 +824,7 @@ function reportDuplicates(entries: EnvEntry[], problems: ParseProblem[]): void {
   for (let i = 0; i < count; i++) {
     const entry = entries[i];
     const key = entry.key;
-    let h = 0x811c9dc5;
-    for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
-    let slot = h & mask;
+    let slot = hashes[i] & mask;
     for (;;) {
       const at = table[slot];
       if (at === 0) break;
@@ -803,6 +842,16 @@ function reportDuplicates(entries: EnvEntry[], problems: ParseProblem[]): void {
       slot = (slot + 1) & mask;
     }
     table[slot] = i + 1;
+  }
+}
+
+/** FNV-1a of the keys of entries [from, to), into `out` (kept per entry: an edit re-hashes only its entries). */
+function hashKeys(entries: EnvEntry[], from: number, to: number, out: Int32Array): void {
+  for (let i = from; i < to; i++) {
+    const key = entries[i].key;
+    let h = 0x811c9dc5;
+    for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+    out[i] = h;
   }
 }
 
