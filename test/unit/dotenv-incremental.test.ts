@@ -24,6 +24,11 @@ const lineGen = fc.oneof(
 const fileGen = fc.array(lineGen, { maxLength: 14 }).chain((ls) => fc.constantFrom('\n', '\n', '\r\n').map((eol) => ls.join(eol) + (ls.length % 2 ? eol : '')));
 const editGen = fc.record({ at: fc.nat(), len: fc.nat({ max: 12 }), text: fc.array(token, { maxLength: 3 }).map((t) => t.join('')) });
 
+/** A parse that keeps what re-parsing needs, as the first parse of a file being edited does. */
+function editable(text: string): ParsedSource {
+  return parseDotenv('.env', text, parseDotenv('.env', ''));
+}
+
 function edit(text: string, e: { at: number; len: number; text: string }): string {
   const at = text.length === 0 ? 0 : e.at % (text.length + 1);
   return text.slice(0, at) + e.text + text.slice(Math.min(text.length, at + e.len));
@@ -41,7 +46,7 @@ describe('dotenv parser: the incremental path equals a full parse', function () 
     fc.assert(
       fc.property(fileGen, fc.array(editGen, { minLength: 1, maxLength: 8 }), (initial, edits) => {
         let text = initial;
-        let prev = parseDotenv('.env', text);
+        let prev = editable(text);
         for (const e of edits) {
           text = edit(text, e);
           const inc = parseDotenv('.env', text, prev);
@@ -62,7 +67,7 @@ describe('dotenv parser: the incremental path equals a full parse', function () 
     const lines: string[] = [];
     for (let i = 0; i < 300; i++) lines.push(i % 17 === 0 ? `# section ${i}` : i % 23 === 0 ? `K${i}="multi\nline ${i}"` : `K${i}=value${i}`);
     const base = lines.join('\n') + '\n';
-    let prev = parseDotenv('.env', base);
+    let prev = editable(base);
     let text = base;
     for (const [i, ch] of [...'="#\n\' x'].entries()) {
       const at = (i * 977) % text.length;
@@ -85,7 +90,7 @@ describe('dotenv parser: the incremental path equals a full parse', function () 
       ['A\n\nB=1\n', 'A\n\n=B=1\n'],
     ];
     for (const [i, [a, b]] of cases.entries()) {
-      const inc = parseDotenv('.env', b, parseDotenv('.env', a));
+      const inc = parseDotenv('.env', b, editable(a));
       assert.deepStrictEqual(facts(inc), facts(parseDotenv('.env', b)), `case ${i}`);
       const back = parseDotenv('.env', a, inc);
       assert.deepStrictEqual(facts(back), facts(parseDotenv('.env', a)), `case ${i} reverted`);
@@ -94,7 +99,7 @@ describe('dotenv parser: the incremental path equals a full parse', function () 
 
   it('an edit below a line keeps the entries above it as the same objects (nothing re-parsed there)', () => {
     const base = 'A=1\nB=2\nC=3\nD=4\n';
-    const before = parseDotenv('.env', base);
+    const before = editable(base);
     const after = parseDotenv('.env', base.replace('C=3', 'C=33'), before);
     assert.equal(after.entries[0], before.entries[0]);
     assert.equal(after.entries[1], before.entries[1]);

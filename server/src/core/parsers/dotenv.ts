@@ -291,6 +291,7 @@ function reachOf(t: string, m: LineMatch): number {
  *
  * With `previous` (the parse of an earlier version of the same file), only the part of the text an
  * edit can affect is parsed again; the result is the same as a full parse (a property test checks it).
+ * The first parse given a `previous` is a full one that keeps what the next edits need.
  */
 export function parseDotenv(path: string, text: string, previous?: ParsedSource): ParsedSource {
   if (previous) {
@@ -362,7 +363,9 @@ export function parseDotenv(path: string, text: string, previous?: ParsedSource)
   // U+2028 and U+2029 end lines for the expression's "^" and "$" (and only there).
   const lineSeparators = /[\u2028\u2029]/.test(matchText);
   const c: ScanContext = { t: matchText, lineStarts, lineCount, lineSeparators, toOrig, firstLine: 0, lastLine: 0 };
-  const memoize = !hasCr && !lineSeparators && longLines.length === 0;
+  // Kept only for a file being edited (a parse given its previous version): a workspace load or
+  // a CLI run parses each file once and does not pay for the per-entry facts.
+  const memoize = previous !== undefined && !hasCr && !lineSeparators && longLines.length === 0;
   const ends = memoize ? new Int32Array(lineCount) : undefined;
   const reach = memoize ? new Int32Array(lineCount) : undefined;
   const lastLines = memoize ? new Int32Array(lineCount) : undefined;
