@@ -133,6 +133,24 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
     );
   });
 
+  it('typing in a large .env (re-parsed in part, facts of the other entries carried over) gives the findings of a fresh analysis', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      lines.push(i % 3 === 0 ? `APP_NAME_${i}=app` : i % 3 === 1 ? `JWT_SECRET_${i}=changeme${i % 2}` : `SESSION_SECRET_${i}="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b${i}"`);
+    }
+    let text = lines.join('\n') + '\n';
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    a.setFile({ path: '.env', text });
+    a.findings('.env');
+    const edits = ['x', 'DEBUG=1\n', '"', '#', '\n', 'JWT_SECRET=changeme\n', '\n\n', 'A'];
+    for (let n = 0; n < 40; n++) {
+      const at = (n * 7919) % text.length;
+      text = n % 5 === 4 ? text.slice(0, at) + text.slice(at + 3) : text.slice(0, at) + edits[n % edits.length] + text.slice(at);
+      a.setFile({ path: '.env', text });
+      assert.equal(show(a.findings('.env')), show(fresh(new Map([['.env', text]])).findings('.env')), `edit ${n}`);
+    }
+  });
+
   it('an edit away from a shared value does not affect the files sharing it; changing the value does', () => {
     const hub = 'JWT_SECRET=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\nAPP_NAME=hub\n';
     const files: Record<string, string> = { 'hub/.env': hub };
