@@ -35,6 +35,9 @@ const VALUES = [
 const line = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), fc.constantFrom('', '"', "'")).map(([k, v, q]) => `${k}=${q}${v}${q}`) },
   { weight: 1, arbitrary: fc.constantFrom('# comment', '', '# JWT_SECRET=changeme', 'export JWT_SECRET=changeme', 'BROKEN LINE') },
+  // Shapes the incremental .env parse must re-read around: open and multi-line quotes, comments,
+  // key lists (slot families read values with commas), spaces around "=".
+  { weight: 1, arbitrary: fc.constantFrom('JWT_SECRET="open', 'SESSION_SECRET="multi\nAPP_NAME=x\nend"', 'JWT_SECRET=a#b', 'JWT_SECRET = spaced', 'JWT_SECRET_PREVIOUS=aaaaaaaaaaaaaaaaaaaa,bbbbbbbbbbbbbbbbbbbbbb', "REDIS_PASSWORD='x' tail", '# secret-hygiene-disable-next-line weak-secret') },
 );
 const dotenv = fc.array(line, { maxLength: 8 }).map((ls) => ls.join('\n') + '\n');
 const compose = fc
@@ -46,6 +49,7 @@ type Step =
   | { op: 'set'; path: string; text: string }
   | { op: 'appendLine'; path: string; line: string }
   | { op: 'editChar'; path: string; at: number }
+  | { op: 'type'; path: string; at: number; text: string }
   | { op: 'remove'; path: string };
 
 const step: fc.Arbitrary<Step> = fc.constantFrom(...PATHS).chain((path) =>
@@ -53,6 +57,7 @@ const step: fc.Arbitrary<Step> = fc.constantFrom(...PATHS).chain((path) =>
     textFor(path).map((text): Step => ({ op: 'set', path, text })),
     line.map((l): Step => ({ op: 'appendLine', path, line: l })),
     fc.nat().map((at): Step => ({ op: 'editChar', path, at })),
+    fc.tuple(fc.nat(), fc.constantFrom('"', "'", '#', '\n', ',', '=', ' ', 'x', '\r\n', 'A=1\n')).map(([at, text]): Step => ({ op: 'type', path, at, text })),
     fc.constant<Step>({ op: 'remove', path }),
   ),
 );
@@ -77,6 +82,11 @@ function apply(files: Map<string, string>, s: Step): string | undefined {
       const i = s.at % old.length;
       // Type a character or delete one: what a keystroke does.
       return s.at % 2 === 0 ? old.slice(0, i) + 'x' + old.slice(i) : old.slice(0, i) + old.slice(i + 1);
+    }
+    case 'type': {
+      if (old === undefined) return undefined;
+      const i = s.at % (old.length + 1);
+      return old.slice(0, i) + s.text + old.slice(i);
     }
     case 'remove':
       return undefined;
@@ -121,6 +131,24 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
       }),
       { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED) || 6006 },
     );
+  });
+
+  it('typing in a large .env (re-parsed in part, facts of the other entries carried over) gives the findings of a fresh analysis', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      lines.push(i % 3 === 0 ? `APP_NAME_${i}=app` : i % 3 === 1 ? `JWT_SECRET_${i}=changeme${i % 2}` : `SESSION_SECRET_${i}="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b${i}"`);
+    }
+    let text = lines.join('\n') + '\n';
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    a.setFile({ path: '.env', text });
+    a.findings('.env');
+    const edits = ['x', 'DEBUG=1\n', '"', '#', '\n', 'JWT_SECRET=changeme\n', '\n\n', 'A'];
+    for (let n = 0; n < 40; n++) {
+      const at = (n * 7919) % text.length;
+      text = n % 5 === 4 ? text.slice(0, at) + text.slice(at + 3) : text.slice(0, at) + edits[n % edits.length] + text.slice(at);
+      a.setFile({ path: '.env', text });
+      assert.equal(show(a.findings('.env')), show(fresh(new Map([['.env', text]])).findings('.env')), `edit ${n}`);
+    }
   });
 
   it('an edit away from a shared value does not affect the files sharing it; changing the value does', () => {

@@ -4,6 +4,7 @@ import { classifyKeyName, isExampleFile, ownCopy, isMarker, isNonSecretValue, pa
 import { DEFAULT_CONFIG, matchesAnyKeyGlob, type ProjectConfig } from './config';
 import { EMPTY_JOURNAL, parseJournal, type JournalIndex } from './journal-index';
 import { parseSource, unreadableSource } from './parse';
+import { lineStartsOf, reuseOf, type DotenvReuse } from './parsers/dotenv';
 import { formatOf } from './files';
 import { RULES } from './rules';
 import type { FileContext, FileMeta, Occurrence, ReportedFinding, Rule, SecretValue, WorkspaceView } from './rule';
@@ -11,7 +12,7 @@ import { findSlotFamilies, slotBase, type SlotFamily } from './slots';
 import { estimateStrength, type Strength } from './strength';
 import { isSuppressed } from './suppressions';
 import { LineIndex } from './text';
-import type { Finding, ParsedSource, Severity } from './types';
+import type { EnvEntry, Finding, ParsedSource, Severity } from './types';
 
 /** How many files keep their workspace findings cached by default (see `wsCached`). */
 const WORKSPACE_FINDINGS_CACHED = 512;
@@ -40,7 +41,18 @@ interface FileState {
   meta: FileMeta;
   example: boolean;
   secrets: SecretValue[];
+  /** The index in `source.entries` of each secret's entry. */
+  secretEntries: number[];
   families: Map<string, SlotFamily>;
+  /** The configuration the state was built under (see `Analyzer.epoch`). */
+  epoch: number;
+  /**
+   * `classify(entries[i].key)` per entry, filled as rules ask (undefined: not asked yet; null: no
+   * class). Rules walk the entries in order, so `FileContext.classify` looks a few entries ahead
+   * of the last one it answered before it looks the key up in the analyzer's map (which, with
+   * 100k keys, was a third of missing-previous-slot).
+   */
+  entryClass?: (KeyClass | null | undefined)[];
   fileFindings?: Finding[];
   workspaceFindings?: Finding[];
   signature?: string;
@@ -57,6 +69,33 @@ function sameKeys(a: FileState, b: FileState): boolean {
     if (!g || (g.scheme === 'immediate') !== (f.scheme === 'immediate')) return false;
   }
   return true;
+}
+
+/** The entries an incremental parse re-parsed have the keys, in order, of those they replace. */
+function sameRegionKeys(before: FileState, after: FileState, reuse: DotenvReuse): boolean {
+  const n = reuse.oldResume - reuse.kept;
+  if (reuse.newResume - reuse.kept !== n) return false;
+  const x = before.source.entries;
+  const y = after.source.entries;
+  for (let i = reuse.kept; i < reuse.oldResume; i++) if (x[i].key !== y[i].key) return false;
+  return true;
+}
+
+/** The per-entry classes a new state starts with: those of the entries an incremental parse kept or moved. */
+function entryClasses(count: number, prev: FileState | undefined, reuse: DotenvReuse | undefined): (KeyClass | null | undefined)[] | undefined {
+  const old = prev?.entryClass;
+  if (!old || !reuse) return undefined;
+  const out: (KeyClass | null | undefined)[] = new Array(count).fill(undefined);
+  for (let i = 0; i < reuse.kept; i++) out[i] = old[i];
+  const shift = reuse.newResume - reuse.oldResume;
+  for (let i = reuse.oldResume; i < old.length; i++) out[i + shift] = old[i];
+  return out;
+}
+
+/** A value with a comma among entries [from, to): it could be a key list (see `findSlotFamilies`). */
+function regionHasComma(entries: readonly EnvEntry[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (entries[i].value.indexOf(',') !== -1) return true;
+  return false;
 }
 
 /**
@@ -137,6 +176,8 @@ export class Analyzer implements WorkspaceView {
   private readonly hashCache = new Map<string, string>();
   /** `classify()` per key name under the current config (key names repeat across files and edits). */
   private readonly classCache = new Map<string, KeyClass | null>();
+  /** Counts configuration changes: a file state is reused for the next version only under the same one. */
+  private epoch = 0;
 
   constructor(options: AnalyzerOptions = {}) {
     this.config = options.config ?? DEFAULT_CONFIG;
@@ -153,6 +194,7 @@ export class Analyzer implements WorkspaceView {
   /** Replaces the configuration; every file's findings may change. */
   setConfig(config: ProjectConfig): Set<string> {
     this.config = config;
+    this.epoch++;
     this.classCache.clear();
     this.setFiles(
       [...this.files].map(([path, st]) => ({ path, text: st.source.unreadable ? undefined : st.source.text, unreadable: st.source.unreadable, meta: st.meta })),
@@ -189,11 +231,14 @@ export class Analyzer implements WorkspaceView {
   private putFile(input: FileInput, affected: Set<string>): void {
     const before = this.files.get(input.path);
     affected.add(input.path);
+    // The previous version, when the parser can re-parse from it and its per-entry facts still hold.
+    const previous = before && before.epoch === this.epoch && !before.source.unreadable ? before.source : undefined;
     const source =
       input.text === undefined
         ? unreadableSource(input.path, formatOf(input.path), '', input.unreadable ?? 'unreadable file')
-        : parseSource(input.path, input.text);
-    const state = this.buildState(source, input.meta ?? {});
+        : parseSource(input.path, input.text, formatOf(input.path), previous);
+    const reuse = previous && source !== previous ? reuseOf(source) : undefined;
+    const state = this.buildState(source, input.meta ?? {}, reuse ? before : undefined, reuse);
     if (before) {
       // Files sharing a value with the old or the new version read this one only through what
       // `computeSignature` covers: when an edit leaves that as it was (most keystrokes), the index
@@ -210,7 +255,7 @@ export class Analyzer implements WorkspaceView {
     }
     // The new file's keys are counted before the old one's are released: a key the edit keeps never
     // drops to zero, so the workspace's key set (and what rules memoise on it) survives a keystroke.
-    if (!before || !sameKeys(before, state)) {
+    if (!before || !(state.families === before.families && reuse && sameRegionKeys(before, state, reuse)) && !sameKeys(before, state)) {
       this.countKeys(state, +1);
       if (before) this.countKeys(before, -1);
     }
@@ -377,42 +422,85 @@ export class Analyzer implements WorkspaceView {
     return (st.signature ??= computeSignature(st, this));
   }
 
-  private buildState(source: ParsedSource, meta: FileMeta): FileState {
-    const lines = new LineIndex(source.text);
+  /**
+   * The per-file facts rules read. With `prev` and `reuse` (an incremental parse of the next
+   * version), the secrets of the entries the parse kept or moved are taken over (moved with them)
+   * and only the re-parsed entries are classified again; the slot families are kept when the
+   * re-parsed entries have the same keys and no value that could be a key list.
+   */
+  private buildState(source: ParsedSource, meta: FileMeta, prev?: FileState, reuse?: DotenvReuse): FileState {
+    const lines = new LineIndex(source.text, lineStartsOf(source));
+    const entries = source.entries;
     const secrets: SecretValue[] = [];
-    for (const entry of source.entries) {
-      const value = entry.value;
-      if (value === '' || entry.reference || isMarker(value)) continue;
-      const url = parseUrlPassword(value);
-      if (url && !entry.encodedAs) {
-        const pw = value.slice(url.start, url.end);
-        if (!isMarker(pw) && !/^\$\{?[A-Za-z_]/.test(pw)) {
-          const literal = source.text.slice(entry.valueStart, entry.valueEnd) === value;
-          secrets.push({
-            entry,
-            key: entry.key,
-            value: pw,
-            start: literal ? entry.valueStart + url.start : entry.valueStart,
-            end: literal ? entry.valueStart + url.end : entry.valueEnd,
-            klass: { secret: true, origin: /^(smtps?|ftp)$/.test(url.scheme) ? 'third-party' : 'self-chosen', purpose: 'password', reason: `password inside a ${url.scheme}:// URL` },
-            fromUrl: true,
-            hash: this.hash(pw),
-          });
-        }
-        continue;
+    const secretEntries: number[] = [];
+    let families: Map<string, SlotFamily> | undefined;
+    if (prev && reuse) {
+      const ps = prev.secrets;
+      const pe = prev.secretEntries;
+      let si = 0;
+      for (; si < ps.length && pe[si] < reuse.kept; si++) {
+        secrets.push(ps[si]);
+        secretEntries.push(pe[si]);
       }
-      const klass = this.classify(entry.key);
-      if (!klass?.secret) continue;
-      if (isNonSecretValue(value)) continue;
-      secrets.push({ entry, key: entry.key, value, start: entry.valueStart, end: entry.valueEnd, klass, fromUrl: false, hash: this.hash(value) });
+      for (let i = reuse.kept; i < reuse.newResume; i++) this.addSecret(source, i, secrets, secretEntries);
+      while (si < ps.length && pe[si] < reuse.oldResume) si++;
+      const shift = reuse.newResume - reuse.oldResume;
+      const d = reuse.delta;
+      const moved = d !== 0 || reuse.lineDelta !== 0;
+      for (; si < ps.length; si++) {
+        const s = ps[si];
+        const ei = pe[si] + shift;
+        secrets.push(
+          moved ? { entry: entries[ei], key: s.key, value: s.value, start: s.start + d, end: s.end + d, klass: s.klass, fromUrl: s.fromUrl, hash: s.hash } : s,
+        );
+        secretEntries.push(ei);
+      }
+      if (sameRegionKeys(prev, { source } as FileState, reuse) && !regionHasComma(prev.source.entries, reuse.kept, reuse.oldResume) && !regionHasComma(entries, reuse.kept, reuse.newResume)) {
+        families = prev.families;
+      }
+    } else {
+      for (let i = 0; i < entries.length; i++) this.addSecret(source, i, secrets, secretEntries);
     }
-    const values = new Map(source.entries.map((e) => [e.key, e.value]));
-    const families = findSlotFamilies(
-      source.entries.map((e) => e.key),
-      this.config.schemes,
-      { isSecret: (k) => this.classify(k)?.secret === true, valueOfKey: (k) => values.get(k) },
-    );
-    return { source, lines, meta, example: isExampleFile(source.path), secrets, families };
+    if (!families) {
+      const values = new Map(entries.map((e) => [e.key, e.value]));
+      families = findSlotFamilies(
+        entries.map((e) => e.key),
+        this.config.schemes,
+        { isSecret: (k) => this.classify(k)?.secret === true, valueOfKey: (k) => values.get(k) },
+      );
+    }
+    return { source, lines, meta, example: isExampleFile(source.path), secrets, secretEntries, families, epoch: this.epoch, entryClass: entryClasses(entries.length, prev, reuse) };
+  }
+
+  /** The secret of entry `i`, if it has one (at most one: the value, or the password of a URL). */
+  private addSecret(source: ParsedSource, i: number, secrets: SecretValue[], secretEntries: number[]): void {
+    const entry = source.entries[i];
+    const value = entry.value;
+    if (value === '' || entry.reference || isMarker(value)) return;
+    const url = parseUrlPassword(value);
+    if (url && !entry.encodedAs) {
+      const pw = value.slice(url.start, url.end);
+      if (!isMarker(pw) && !/^\$\{?[A-Za-z_]/.test(pw)) {
+        const literal = source.text.slice(entry.valueStart, entry.valueEnd) === value;
+        secrets.push({
+          entry,
+          key: entry.key,
+          value: pw,
+          start: literal ? entry.valueStart + url.start : entry.valueStart,
+          end: literal ? entry.valueStart + url.end : entry.valueEnd,
+          klass: { secret: true, origin: /^(smtps?|ftp)$/.test(url.scheme) ? 'third-party' : 'self-chosen', purpose: 'password', reason: `password inside a ${url.scheme}:// URL` },
+          fromUrl: true,
+          hash: this.hash(pw),
+        });
+        secretEntries.push(i);
+      }
+      return;
+    }
+    const klass = this.classify(entry.key);
+    if (!klass?.secret) return;
+    if (isNonSecretValue(value)) return;
+    secrets.push({ entry, key: entry.key, value, start: entry.valueStart, end: entry.valueEnd, klass, fromUrl: false, hash: this.hash(value) });
+    secretEntries.push(i);
   }
 
   private indexValues(st: FileState, affected: Set<string>, once: boolean): void {
@@ -566,6 +654,7 @@ export class Analyzer implements WorkspaceView {
 
   private context(st: FileState, ruleId: string, severity: Severity, severityConfigured: boolean, sink: Finding[]): FileContext {
     const self = this;
+    let cursor = 0;
     return {
       source: st.source,
       lines: st.lines,
@@ -575,7 +664,20 @@ export class Analyzer implements WorkspaceView {
       workspace: this,
       secrets: st.secrets,
       families: st.families,
-      classify: (key) => self.classify(key),
+      classify: (key) => {
+        // The entries just after the last one answered (rules skip some: references, repeats).
+        const entries = st.source.entries;
+        const classes = (st.entryClass ??= new Array(entries.length).fill(undefined));
+        const stop = Math.min(entries.length, cursor + 8);
+        for (let i = cursor; i < stop; i++) {
+          if (entries[i].key !== key) continue;
+          cursor = i + 1;
+          let k = classes[i];
+          if (k === undefined) classes[i] = k = self.classify(key) ?? null;
+          return k ?? undefined;
+        }
+        return self.classify(key);
+      },
       strength: (value) => self.strength(value),
       report(f: ReportedFinding) {
         const range = st.lines.range(f.start, f.end);

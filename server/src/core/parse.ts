@@ -6,12 +6,16 @@ import { parseJsonConfig } from './parsers/json';
 import { parseProperties } from './parsers/properties';
 import type { ParsedSource, SourceFormat } from './types';
 
-/** Parses any file the engine reads. Never throws: a parser failure becomes an `unreadable` source. */
-export function parseSource(path: string, text: string, format: SourceFormat = formatOf(path)): ParsedSource {
+/**
+ * Parses any file the engine reads. Never throws: a parser failure becomes an `unreadable` source.
+ * `previous`, the parse of an earlier version of the same file, lets the .env parser re-parse only
+ * what changed.
+ */
+export function parseSource(path: string, text: string, format: SourceFormat = formatOf(path), previous?: ParsedSource): ParsedSource {
   try {
     switch (format) {
       case 'dotenv':
-        return parseDotenv(path, text);
+        return parseDotenv(path, text, previous?.format === 'dotenv' && !previous.unreadable ? previous : undefined);
       case 'compose':
         return parseCompose(path, text);
       case 'yaml':

@@ -5,8 +5,9 @@ export class LineIndex {
   /** Offsets where lines start (after "\n", "\r\n" or a lone "\r"); 4 bytes a line, outside the JS heap's objects. */
   private readonly starts: Int32Array;
 
-  constructor(readonly text: string) {
-    this.starts = text.indexOf('\r') === -1 ? lfStarts(text) : anyEolStarts(text);
+  /** `starts`, when given, must be the line starts of `text` (a parser that computed them already). */
+  constructor(readonly text: string, starts?: Int32Array) {
+    this.starts = starts ?? (text.indexOf('\r') === -1 ? lfStarts(text) : anyEolStarts(text));
   }
 
   get lineCount(): number {

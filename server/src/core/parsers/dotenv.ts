@@ -21,6 +21,8 @@ interface LineMatch {
   vs: number;
   ve: number;
   end: number;
+  /** Where the expression was started, or -1 when the scanner decided the line itself. */
+  regexFrom: number;
 }
 
 /** `[\w.-]`: the characters of a key. */
@@ -38,6 +40,7 @@ function isKeyChar(c: number): boolean {
  * that the scanner does not model) always take the expression.
  */
 function nextMatch(t: string, from: number, re: RegExp, scan: boolean, m: LineMatch): boolean {
+  m.regexFrom = -1;
   if (!scan) return regexMatch(t, from, re, m);
   const n = t.length;
   let L = from;
@@ -61,6 +64,7 @@ function nextMatch(t: string, from: number, re: RegExp, scan: boolean, m: LineMa
 }
 
 function regexMatch(t: string, from: number, re: RegExp, m: LineMatch): boolean {
+  m.regexFrom = from;
   re.lastIndex = from;
   for (;;) {
     const r = re.exec(t);
@@ -185,16 +189,121 @@ function tailEnd(t: string, from: number, N: number): number {
 }
 
 /**
+ * Per-entry facts of a parse, kept with its ParsedSource so that the next version of the text can
+ * be re-parsed only where an edit can change the result (see `reparseDotenv`). Kept only for texts
+ * without "\r", U+2028/U+2029 and over-long lines (whose offsets the plain scan does not model).
+ */
+interface DotenvMemo {
+  /** Per entry: where its match ended (the search for the next entry starts there). */
+  ends: Int32Array;
+  /**
+   * Per entry: the furthest offset the search for it and its match read (the first non-space
+   * after the match; REACH_ALL when the expression tried a quoted value, which can read on to any
+   * later quote). An edit before that offset may change the entry; an edit after it cannot.
+   */
+  reach: Int32Array;
+  /** Per entry: the last line it covers. */
+  lastLines: Int32Array;
+  /** Per entry: the problems of its own text (checkEntryShape, swallowed lines), in order. */
+  probs: (ParseProblem[] | undefined)[];
+  /** The skipped-line problems, in line order, and their lines. */
+  skipped: ParseProblem[];
+  skippedLines: number[];
+  lineCount: number;
+  /** Where the lines of the text start (shared with the analyzer's LineIndex). */
+  lineStarts: Int32Array;
+  /** Per entry: the hash of its key (see `reportDuplicates`). */
+  keyHashes: Int32Array;
+  /** Set when this parse was built from an earlier one (see `reuseOf`). */
+  reuse?: DotenvReuse;
+}
+
+/**
+ * How an incremental parse relates to the parse it was built from: entries [0, kept) are the same
+ * objects; the old entries from `oldResume` on are the new ones from `newResume` on, moved by
+ * `delta` characters and `lineDelta` lines (new objects unless both are 0); the rest are new.
+ */
+export interface DotenvReuse {
+  kept: number;
+  oldResume: number;
+  newResume: number;
+  delta: number;
+  lineDelta: number;
+}
+
+/** How `source` reused the parse it was built from, when `parseDotenv` was given one and could. */
+export function reuseOf(source: ParsedSource): DotenvReuse | undefined {
+  return memos.get(source)?.reuse;
+}
+
+/** The line starts computed by the parse (for a text with "\n" breaks only), if it kept them. */
+export function lineStartsOf(source: ParsedSource): Int32Array | undefined {
+  return memos.get(source)?.lineStarts;
+}
+
+const REACH_ALL = 0x7fffffff;
+const memos = new WeakMap<ParsedSource, DotenvMemo>();
+/** The lines a 'quoted-value-spans-assignments' message names, to renumber it when lines shift. */
+const swallowedInfo = new WeakMap<ParseProblem, { key: string; quoteLine: number; lastLine: number; swallowed: number[] }>();
+
+/** What one match of DOTENV_LINE becomes, given the lines of the (normalised) text. */
+interface ScanContext {
+  t: string;
+  lineStarts: Int32Array;
+  lineCount: number;
+  lineSeparators: boolean;
+  toOrig: (n: number) => number;
+  /** Out: the first and last line of the entry just built. */
+  firstLine: number;
+  lastLine: number;
+}
+
+function lineEndOf(c: ScanContext, line: number): number {
+  return line + 1 < c.lineCount ? c.lineStarts[line + 1] - 1 : c.t.length;
+}
+
+/** The line holding offset n, searching forward from `from` (matches come in text order). */
+function lineFrom(c: ScanContext, from: number, n: number): number {
+  let l = from;
+  while (l + 1 < c.lineCount && c.lineStarts[l + 1] <= n) l++;
+  return l;
+}
+
+/** See DotenvMemo.reach. */
+function reachOf(t: string, m: LineMatch): number {
+  const n = t.length;
+  let N = m.end;
+  while (N < n && isJsSpace(t.charCodeAt(N))) N++;
+  if (m.regexFrom !== -1) {
+    const stop = Math.min(N, n - 1);
+    for (let i = m.regexFrom; i <= stop; i++) {
+      const q = t.charCodeAt(i);
+      if (q === 34 || q === 39 || q === 96) return REACH_ALL;
+    }
+  }
+  return N;
+}
+
+/**
  * Parses a .env text losslessly: the text is kept as it is and every entry records where its key
  * and value sit, so edits replace exactly the value's bytes. CRLF, lone CR and a BOM-less text are
  * handled by mapping dotenv's normalised offsets back onto the original text.
+ *
+ * With `previous` (the parse of an earlier version of the same file), only the part of the text an
+ * edit can affect is parsed again; the result is the same as a full parse (a property test checks it).
+ * The first parse given a `previous` is a full one that keeps what the next edits need.
  */
-export function parseDotenv(path: string, text: string): ParsedSource {
+export function parseDotenv(path: string, text: string, previous?: ParsedSource): ParsedSource {
+  if (previous) {
+    const r = reparseDotenv(path, text, previous);
+    if (r) return r;
+  }
   const problems: ParseProblem[] = [];
   // dotenv replaces \r\n and lone \r by \n before matching; we match on that text and map back.
   const removedCr: number[] = [];
   let norm = text;
-  if (text.indexOf('\r') !== -1) {
+  const hasCr = text.indexOf('\r') !== -1;
+  if (hasCr) {
     let out = '';
     let last = 0;
     for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) {
@@ -221,10 +330,8 @@ export function parseDotenv(path: string, text: string): ParsedSource {
     return n + lo;
   };
 
-  let lineCount = 1;
-  for (let i = norm.indexOf('\n'); i !== -1; i = norm.indexOf('\n', i + 1)) lineCount++;
-  const lineStarts = new Int32Array(lineCount);
-  for (let i = norm.indexOf('\n'), l = 1; i !== -1; i = norm.indexOf('\n', i + 1)) lineStarts[l++] = i + 1;
+  const lineStarts = lfLineStarts(norm);
+  const lineCount = lineStarts.length;
   const lineEndNorm = (line: number): number => (line + 1 < lineCount ? lineStarts[line + 1] - 1 : norm.length);
 
   // Very long lines are cut out of the text the expression sees (replaced by blank lines of
@@ -255,111 +362,176 @@ export function parseDotenv(path: string, text: string): ParsedSource {
 
   // U+2028 and U+2029 end lines for the expression's "^" and "$" (and only there).
   const lineSeparators = /[\u2028\u2029]/.test(matchText);
-  /** The line holding offset n, searching forward from `from` (matches come in text order). */
-  const lineFrom = (from: number, n: number): number => {
-    let l = from;
-    while (l + 1 < lineCount && lineStarts[l + 1] <= n) l++;
-    return l;
-  };
+  const c: ScanContext = { t: matchText, lineStarts, lineCount, lineSeparators, toOrig, firstLine: 0, lastLine: 0 };
+  // Kept only for a file being edited (a parse given its previous version): a workspace load or
+  // a CLI run parses each file once and does not pay for the per-entry facts.
+  const memoize = previous !== undefined && !hasCr && !lineSeparators && longLines.length === 0;
+  const ends = memoize ? new Int32Array(lineCount) : undefined;
+  const reach = memoize ? new Int32Array(lineCount) : undefined;
+  const lastLines = memoize ? new Int32Array(lineCount) : undefined;
+  const probs: (ParseProblem[] | undefined)[] = [];
 
   const entries: EnvEntry[] = [];
   const covered = new Uint8Array(lineCount);
   const re = new RegExp(DOTENV_LINE.source, DOTENV_LINE.flags);
-  const m: LineMatch = { ks: 0, ke: 0, vs: -1, ve: -1, end: 0 };
+  const m: LineMatch = { ks: 0, ke: 0, vs: -1, ve: -1, end: 0, regexFrom: -1 };
   let at = 0;
   let line = 0;
   while (nextMatch(matchText, at, re, !lineSeparators, m)) {
     at = m.end;
-    const keyStart = m.ks;
-    const keyEnd = m.ke;
-    const hasValue = m.vs !== -1;
-    const key = matchText.slice(keyStart, keyEnd);
-    // `raw.trim()`: the value group without the whitespace around it, as [ts, te).
-    let s = hasValue ? m.vs : 0;
-    let e = hasValue ? m.ve : 0;
-    while (s < e && isJsSpace(matchText.charCodeAt(s))) s++;
-    while (e > s && isJsSpace(matchText.charCodeAt(e - 1))) e--;
-    const ts = s;
-    const te = e;
-    const q0 = s < e ? matchText.charCodeAt(s) : -1;
-    const maybeQuote = q0 === -1 ? undefined : matchText[s];
-    const nl = s < e ? matchText.indexOf('\n', s) : -1;
-    const lineBreak = (nl !== -1 && nl < e) || (lineSeparators && /[\u2028\u2029]/.test(matchText.slice(s, e)));
-    // dotenv's quote stripping (see stripQuotes); without a line break, the same quotes as below.
-    let value: string;
-    if (lineBreak) value = stripQuotes(matchText.slice(s, e), true);
-    else if (e - s >= 2 && (q0 === 34 || q0 === 39 || q0 === 96) && matchText.charCodeAt(e - 1) === q0) value = matchText.slice(s + 1, e - 1);
-    else value = s === e ? '' : matchText.slice(s, e);
-    if (q0 === 34 && value.indexOf('\\') !== -1) {
-      value = value.replace(/\\n/g, '\n');
-      value = value.replace(/\\r/g, '\r');
-    }
-
-    // Where the value's content sits: inside the quotes when dotenv stripped them.
-    let vStart: number;
-    let vEnd: number;
-    let quote: QuoteStyle = 'none';
-    if (hasValue) {
-      if (e - s >= 2 && (q0 === 34 || q0 === 39 || q0 === 96) && matchText.charCodeAt(e - 1) === q0) {
-        quote = q0 === 34 ? 'double' : q0 === 39 ? 'single' : 'backtick';
-        s++;
-        e--;
-      }
-      // A blank value (`KEY=   # c`) is placed right after the separator, so that writing a value
-      // there gives `KEY=new   # c`, not `KEY=   new# c` (which would glue "#" to it).
-      if (s === e && quote === 'none') s = e = m.vs;
-      vStart = s;
-      vEnd = e;
-    } else {
-      // No value: place the (empty) value right after the separator.
-      vStart = vEnd = keyEnd + (matchText.slice(keyEnd, m.end).search(/[=:]/) + 1);
-    }
-
-    line = lineFrom(line, keyStart);
-    const firstLine = line;
-    const exported = keyStart - lineStarts[firstLine] > 6 && /export\s+$/.test(matchText.slice(lineStarts[firstLine], keyStart));
-    const lastLine = lineFrom(firstLine, Math.max(keyStart, (hasValue ? m.ve : keyEnd) - 1));
-    for (let l = firstLine; l <= lastLine; l++) covered[l] = 1;
-
-    // The value is the slice between the offsets (with dotenv's escapes in double quotes), except
-    // in dotenv's corner cases such as U+2028 inside a value, where its quote stripping works per
-    // line. Such a value cannot be rewritten by replacing the slice. Without a line break in the
-    // value, both strip the same quotes from the same text, so they are equal.
-    let readOnly = false;
-    if (lineBreak) {
-      let literal = matchText.slice(vStart, vEnd);
-      if (maybeQuote === '"' && literal.indexOf('\\') !== -1) literal = literal.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
-      readOnly = literal !== value;
-    }
-
-    const entry: EnvEntry = {
-      key,
-      value,
-      keyStart: toOrig(keyStart),
-      keyEnd: toOrig(keyEnd),
-      valueStart: toOrig(vStart),
-      valueEnd: toOrig(vEnd),
-      quote,
-      exported,
-      line: firstLine,
-      reference: value.charCodeAt(0) === 36 /* $ */ && /^\$\{[^}]*\}$|^\$[A-Za-z_]\w*$/.test(value),
-    };
-    // Set only when true, as before; an object spread per entry was a tenth of the parse.
-    if (readOnly) entry.readOnly = true;
-    entries.push(entry);
-
-    checkEntryShape(matchText, m, key, ts, te, value, maybeQuote, toOrig, problems);
-    if (quote !== 'none') {
-      const quoteLine = lineFrom(firstLine, vStart - 1);
-      if (quoteLine !== lastLine) checkSwallowedLines(matchText, key, vStart - 1, quoteLine, lastLine, lineStarts, lineEndNorm, toOrig, problems);
+    const p0 = problems.length;
+    entries.push(buildEntry(c, m, line, problems));
+    line = c.firstLine;
+    for (let l = c.firstLine; l <= c.lastLine; l++) covered[l] = 1;
+    if (memoize) {
+      const i = entries.length - 1;
+      ends![i] = m.end;
+      reach![i] = reachOf(matchText, m);
+      lastLines![i] = c.lastLine;
+      probs.push(problems.length > p0 ? problems.slice(p0) : undefined);
     }
   }
 
   const commented: CommentedEntry[] = [];
-  for (let line = 0; line < lineCount; line++) {
+  const skippedStart = problems.length;
+  const skippedLines: number[] = [];
+  lineItems(c, 0, lineCount, covered, longLines, commented, problems, skippedLines);
+  const source: ParsedSource = {
+    path,
+    format: 'dotenv',
+    text,
+    entries,
+    commented,
+    problems,
+    suppressions: parseSuppressions(text, '#'),
+  };
+  const keyHashes = new Int32Array(entries.length);
+  hashKeys(entries, 0, entries.length, keyHashes);
+  if (memoize) {
+    const count = entries.length;
+    memos.set(source, {
+      keyHashes,
+      ends: ends!.slice(0, count),
+      reach: reach!.slice(0, count),
+      lastLines: lastLines!.slice(0, count),
+      probs,
+      skipped: problems.slice(skippedStart),
+      skippedLines,
+      lineCount,
+      lineStarts,
+    });
+  }
+  reportDuplicates(entries, keyHashes, problems);
+  return source;
+}
+
+/** The entry of one match; sets c.firstLine and c.lastLine, and adds the problems of its text. */
+function buildEntry(c: ScanContext, m: LineMatch, lineHint: number, problems: ParseProblem[]): EnvEntry {
+  const matchText = c.t;
+  const toOrig = c.toOrig;
+  const keyStart = m.ks;
+  const keyEnd = m.ke;
+  const hasValue = m.vs !== -1;
+  const key = matchText.slice(keyStart, keyEnd);
+  // `raw.trim()`: the value group without the whitespace around it, as [ts, te).
+  let s = hasValue ? m.vs : 0;
+  let e = hasValue ? m.ve : 0;
+  while (s < e && isJsSpace(matchText.charCodeAt(s))) s++;
+  while (e > s && isJsSpace(matchText.charCodeAt(e - 1))) e--;
+  const ts = s;
+  const te = e;
+  const q0 = s < e ? matchText.charCodeAt(s) : -1;
+  const maybeQuote = q0 === -1 ? undefined : matchText[s];
+  const nl = s < e ? matchText.indexOf('\n', s) : -1;
+  const lineBreak = (nl !== -1 && nl < e) || (c.lineSeparators && /[\u2028\u2029]/.test(matchText.slice(s, e)));
+  // dotenv's quote stripping (see stripQuotes); without a line break, the same quotes as below.
+  let value: string;
+  if (lineBreak) value = stripQuotes(matchText.slice(s, e), true);
+  else if (e - s >= 2 && (q0 === 34 || q0 === 39 || q0 === 96) && matchText.charCodeAt(e - 1) === q0) value = matchText.slice(s + 1, e - 1);
+  else value = s === e ? '' : matchText.slice(s, e);
+  if (q0 === 34 && value.indexOf('\\') !== -1) {
+    value = value.replace(/\\n/g, '\n');
+    value = value.replace(/\\r/g, '\r');
+  }
+
+  // Where the value's content sits: inside the quotes when dotenv stripped them.
+  let vStart: number;
+  let vEnd: number;
+  let quote: QuoteStyle = 'none';
+  if (hasValue) {
+    if (e - s >= 2 && (q0 === 34 || q0 === 39 || q0 === 96) && matchText.charCodeAt(e - 1) === q0) {
+      quote = q0 === 34 ? 'double' : q0 === 39 ? 'single' : 'backtick';
+      s++;
+      e--;
+    }
+    // A blank value (`KEY=   # c`) is placed right after the separator, so that writing a value
+    // there gives `KEY=new   # c`, not `KEY=   new# c` (which would glue "#" to it).
+    if (s === e && quote === 'none') s = e = m.vs;
+    vStart = s;
+    vEnd = e;
+  } else {
+    // No value: place the (empty) value right after the separator.
+    vStart = vEnd = keyEnd + (matchText.slice(keyEnd, m.end).search(/[=:]/) + 1);
+  }
+
+  const firstLine = lineFrom(c, lineHint, keyStart);
+  const lineStart = c.lineStarts[firstLine];
+  const exported = keyStart - lineStart > 6 && /export\s+$/.test(matchText.slice(lineStart, keyStart));
+  const lastLine = lineFrom(c, firstLine, Math.max(keyStart, (hasValue ? m.ve : keyEnd) - 1));
+  c.firstLine = firstLine;
+  c.lastLine = lastLine;
+
+  // The value is the slice between the offsets (with dotenv's escapes in double quotes), except
+  // in dotenv's corner cases such as U+2028 inside a value, where its quote stripping works per
+  // line. Such a value cannot be rewritten by replacing the slice. Without a line break in the
+  // value, both strip the same quotes from the same text, so they are equal.
+  let readOnly = false;
+  if (lineBreak) {
+    let literal = matchText.slice(vStart, vEnd);
+    if (maybeQuote === '"' && literal.indexOf('\\') !== -1) literal = literal.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+    readOnly = literal !== value;
+  }
+
+  const entry: EnvEntry = {
+    key,
+    value,
+    keyStart: toOrig(keyStart),
+    keyEnd: toOrig(keyEnd),
+    valueStart: toOrig(vStart),
+    valueEnd: toOrig(vEnd),
+    quote,
+    exported,
+    line: firstLine,
+    reference: value.charCodeAt(0) === 36 /* $ */ && /^\$\{[^}]*\}$|^\$[A-Za-z_]\w*$/.test(value),
+  };
+  // Set only when true, as before; an object spread per entry was a tenth of the parse.
+  if (readOnly) entry.readOnly = true;
+
+  checkEntryShape(matchText, m, key, ts, te, value, maybeQuote, toOrig, problems);
+  if (quote !== 'none') {
+    const quoteLine = lineFrom(c, firstLine, vStart - 1);
+    if (quoteLine !== lastLine) checkSwallowedLines(c, key, vStart - 1, quoteLine, lastLine, problems);
+  }
+  return entry;
+}
+
+/** Commented assignments and skipped-line problems of the lines [from, to) no entry covers. */
+function lineItems(
+  c: ScanContext,
+  from: number,
+  to: number,
+  covered: Uint8Array,
+  longLines: number[],
+  commented: CommentedEntry[],
+  problems: ParseProblem[],
+  skippedLines: number[],
+): void {
+  const matchText = c.t;
+  const toOrig = c.toOrig;
+  for (let line = from; line < to; line++) {
     if (covered[line]) continue;
-    const s = lineStarts[line];
-    const e = lineEndNorm(line);
+    const s = c.lineStarts[line];
+    const e = lineEndOf(c, line);
     if (s === e) continue;
     const lineText = matchText.slice(s, e);
     const trimmed = lineText.trim();
@@ -383,11 +555,201 @@ export function parseDotenv(path: string, text: string): ParsedSource {
       severity: 'error',
       kind: 'skipped-line',
     });
+    skippedLines.push(line);
+  }
+}
+
+function identity(n: number): number {
+  return n;
+}
+
+function shiftEntry(e: EnvEntry, d: number, dl: number): EnvEntry {
+  const out: EnvEntry = {
+    key: e.key,
+    value: e.value,
+    keyStart: e.keyStart + d,
+    keyEnd: e.keyEnd + d,
+    valueStart: e.valueStart + d,
+    valueEnd: e.valueEnd + d,
+    quote: e.quote,
+    exported: e.exported,
+    line: e.line + dl,
+    reference: e.reference,
+  };
+  if (e.readOnly) out.readOnly = true;
+  return out;
+}
+
+function shiftProblem(p: ParseProblem, d: number, dl: number): ParseProblem {
+  const info = swallowedInfo.get(p);
+  if (info && dl !== 0) {
+    const moved = { key: info.key, quoteLine: info.quoteLine + dl, lastLine: info.lastLine + dl, swallowed: info.swallowed.map((l) => l + dl) };
+    const q: ParseProblem = { start: p.start + d, end: p.end + d, message: swallowedMessage(moved.key, moved.quoteLine, moved.lastLine, moved.swallowed), severity: p.severity, kind: p.kind };
+    swallowedInfo.set(q, moved);
+    return q;
+  }
+  const q: ParseProblem = { start: p.start + d, end: p.end + d, message: p.message, severity: p.severity, kind: p.kind };
+  if (info) swallowedInfo.set(q, info);
+  return q;
+}
+
+/**
+ * The parse of `text` from the parse of an earlier version: the entries whose match read nothing
+ * at or after the first changed character are kept; parsing restarts after them and stops where
+ * the search is back at the end of an old match after the changed text, from where the old
+ * entries follow, moved by the change in length. Undefined when the texts are outside what this
+ * models (then the caller parses in full).
+ */
+function reparseDotenv(path: string, text: string, previous: ParsedSource): ParsedSource | undefined {
+  const memo = memos.get(previous);
+  if (!memo || previous.path !== path) return undefined;
+  const old = previous.text;
+  // A text built by concatenation (an editor applying a change) is flattened by a search; reading
+  // it character by character before that walks the concatenation for every character.
+  text.indexOf('\r');
+  const minLen = Math.min(old.length, text.length);
+  // The common prefix and suffix, compared a block at a time (string equality is a memory
+  // compare; a loop over characters was most of a keystroke in a 100k-line file).
+  let p = 0;
+  while (p + BLOCK <= minLen && old.substring(p, p + BLOCK) === text.substring(p, p + BLOCK)) p += BLOCK;
+  while (p < minLen && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let sfx = 0;
+  const maxSfx = minLen - p;
+  const ol = old.length;
+  const tl = text.length;
+  while (sfx + BLOCK <= maxSfx && old.substring(ol - sfx - BLOCK, ol - sfx) === text.substring(tl - sfx - BLOCK, tl - sfx)) sfx += BLOCK;
+  while (sfx < maxSfx && old.charCodeAt(ol - 1 - sfx) === text.charCodeAt(tl - 1 - sfx)) sfx++;
+  const oldEnd = old.length - sfx;
+  const newEnd = text.length - sfx;
+  const delta = newEnd - oldEnd;
+  for (let i = p; i < newEnd; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 || ch === 0x2028 || ch === 0x2029) return undefined;
+  }
+  const lineStarts = movedLineStarts(memo.lineStarts, text, p, oldEnd, newEnd);
+  const lineCount = lineStarts.length;
+  const c: ScanContext = { t: text, lineStarts, lineCount, lineSeparators: false, toOrig: identity, firstLine: 0, lastLine: 0 };
+  // Over-long lines can only be among the lines the change touches.
+  {
+    let l = lineFrom(c, 0, p);
+    for (; l < lineCount && lineStarts[l] <= newEnd; l++) if (lineEndOf(c, l) - lineStarts[l] > MAX_LINE_CHARS) return undefined;
+  }
+  const lineDelta = lineCount - memo.lineCount;
+  const oldEntries = previous.entries;
+  const oldCount = oldEntries.length;
+
+  // Entries kept as they are: those before the first whose reach is at or after the change.
+  let k = 0;
+  while (k < oldCount && memo.reach[k] < p) k++;
+  let at = k > 0 ? memo.ends[k - 1] : 0;
+  const lineRestart = k > 0 ? memo.lastLines[k - 1] + 1 : 0;
+
+  const newEntries: EnvEntry[] = [];
+  const newEnds: number[] = [];
+  const newReach: number[] = [];
+  const newLast: number[] = [];
+  const newProbs: (ParseProblem[] | undefined)[] = [];
+  const covered = new Uint8Array(lineCount);
+  const re = new RegExp(DOTENV_LINE.source, DOTENV_LINE.flags);
+  const m: LineMatch = { ks: 0, ke: 0, vs: -1, ve: -1, end: 0, regexFrom: -1 };
+  let line = k > 0 ? memo.lastLines[k - 1] : 0;
+  // The old entry whose end the search may come back to; resumed from j + 1 when it does.
+  let j = k;
+  let resumeAt = -1;
+  const scratch: ParseProblem[] = [];
+  while (nextMatch(text, at, re, true, m)) {
+    at = m.end;
+    scratch.length = 0;
+    newEntries.push(buildEntry(c, m, line, scratch));
+    line = c.firstLine;
+    for (let l = c.firstLine; l <= c.lastLine; l++) covered[l] = 1;
+    newEnds.push(m.end);
+    newReach.push(reachOf(text, m));
+    newLast.push(c.lastLine);
+    newProbs.push(scratch.length > 0 ? scratch.slice() : undefined);
+    if (at - 1 >= newEnd) {
+      while (j < oldCount && memo.ends[j] + delta < at) j++;
+      if (j < oldCount && memo.ends[j] + delta === at) {
+        resumeAt = j + 1;
+        break;
+      }
+    }
+  }
+  const suffixFrom = resumeAt === -1 ? oldCount : resumeAt;
+  const suffixCount = oldCount - suffixFrom;
+  const lineResync = suffixCount > 0 ? oldEntries[suffixFrom].line + lineDelta : lineCount;
+
+  // Assemble entries and the per-entry memo.
+  const count = k + newEntries.length + suffixCount;
+  const entries: EnvEntry[] = new Array(count);
+  const ends = new Int32Array(count);
+  const reach = new Int32Array(count);
+  const lastLines = new Int32Array(count);
+  const probs: (ParseProblem[] | undefined)[] = new Array(count);
+  for (let i = 0; i < k; i++) {
+    entries[i] = oldEntries[i];
+    probs[i] = memo.probs[i];
+  }
+  ends.set(memo.ends.subarray(0, k));
+  reach.set(memo.reach.subarray(0, k));
+  lastLines.set(memo.lastLines.subarray(0, k));
+  for (let i = 0; i < newEntries.length; i++) {
+    const o = k + i;
+    entries[o] = newEntries[i];
+    ends[o] = newEnds[i];
+    reach[o] = newReach[i];
+    lastLines[o] = newLast[i];
+    probs[o] = newProbs[i];
+  }
+  const base = k + newEntries.length;
+  const same = delta === 0 && lineDelta === 0;
+  for (let i = 0; i < suffixCount; i++) {
+    const from = suffixFrom + i;
+    const o = base + i;
+    const e = oldEntries[from];
+    entries[o] = same ? e : shiftEntry(e, delta, lineDelta);
+    ends[o] = memo.ends[from] + delta;
+    const r = memo.reach[from];
+    reach[o] = r === REACH_ALL ? REACH_ALL : r + delta;
+    lastLines[o] = memo.lastLines[from] + lineDelta;
+    const ps = memo.probs[from];
+    probs[o] = ps === undefined || same ? ps : ps.map((q) => shiftProblem(q, delta, lineDelta));
   }
 
-  reportDuplicates(entries, problems);
+  const problems: ParseProblem[] = [];
+  for (let i = 0; i < count; i++) {
+    const ps = probs[i];
+    if (ps !== undefined) for (const q of ps) problems.push(q);
+  }
 
-  return {
+  // Commented entries and skipped lines: kept before the re-parsed lines, found again in them,
+  // moved after them.
+  const commented: CommentedEntry[] = [];
+  const oldResyncLine = lineResync - lineDelta;
+  for (const ce of previous.commented) {
+    if (ce.line >= lineRestart) break;
+    commented.push(ce);
+  }
+  const skippedStart = problems.length;
+  const skippedLines: number[] = [];
+  let si = 0;
+  for (; si < memo.skippedLines.length && memo.skippedLines[si] < lineRestart; si++) {
+    problems.push(memo.skipped[si]);
+    skippedLines.push(memo.skippedLines[si]);
+  }
+  lineItems(c, lineRestart, lineResync, covered, NO_LINES, commented, problems, skippedLines);
+  if (suffixCount > 0) {
+    for (const ce of previous.commented) {
+      if (ce.line < oldResyncLine) continue;
+      commented.push(same ? ce : { key: ce.key, line: ce.line + lineDelta, valueStart: ce.valueStart + delta, valueEnd: ce.valueEnd + delta });
+    }
+    for (; si < memo.skippedLines.length; si++) {
+      if (memo.skippedLines[si] < oldResyncLine) continue;
+      problems.push(same ? memo.skipped[si] : shiftProblem(memo.skipped[si], delta, lineDelta));
+      skippedLines.push(memo.skippedLines[si] + lineDelta);
+    }
+  }
+  const source: ParsedSource = {
     path,
     format: 'dotenv',
     text,
@@ -396,6 +758,58 @@ export function parseDotenv(path: string, text: string): ParsedSource {
     problems,
     suppressions: parseSuppressions(text, '#'),
   };
+  const keyHashes = new Int32Array(count);
+  keyHashes.set(memo.keyHashes.subarray(0, k));
+  hashKeys(entries, k, base, keyHashes);
+  keyHashes.set(memo.keyHashes.subarray(suffixFrom), base);
+  const reuse: DotenvReuse = { kept: k, oldResume: suffixFrom, newResume: base, delta, lineDelta };
+  memos.set(source, { ends, reach, lastLines, probs, skipped: problems.slice(skippedStart), skippedLines, lineCount, lineStarts, keyHashes, reuse });
+  reportDuplicates(entries, keyHashes, problems);
+  return source;
+}
+
+const NO_LINES: number[] = [];
+const BLOCK = 2048;
+
+/**
+ * The line starts of a text that differs from the one of `old` in [p, oldEnd) (now [p, newEnd)):
+ * the same up to p, found again in the changed text, moved after it.
+ */
+function movedLineStarts(old: Int32Array, text: string, p: number, oldEnd: number, newEnd: number): Int32Array {
+  // Old starts x <= p come before the change; x > oldEnd follow it.
+  let lo = 0;
+  let hi = old.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (old[mid] <= p) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = lo;
+  hi = old.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (old[mid] <= oldEnd) lo = mid + 1;
+    else hi = mid;
+  }
+  const after = lo;
+  let added = 0;
+  for (let i = text.indexOf('\n', p); i !== -1 && i < newEnd; i = text.indexOf('\n', i + 1)) added++;
+  const out = new Int32Array(before + added + old.length - after);
+  out.set(old.subarray(0, before));
+  let o = before;
+  for (let i = text.indexOf('\n', p); i !== -1 && i < newEnd; i = text.indexOf('\n', i + 1)) out[o++] = i + 1;
+  const d = newEnd - oldEnd;
+  for (let i = after; i < old.length; i++) out[o++] = old[i] + d;
+  return out;
+}
+
+/** Offsets where the lines of a text (with "\n" breaks only) start. */
+function lfLineStarts(text: string): Int32Array {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Int32Array(count);
+  for (let i = text.indexOf('\n'), l = 1; i !== -1; i = text.indexOf('\n', i + 1)) starts[l++] = i + 1;
+  return starts;
 }
 
 /**
@@ -403,7 +817,7 @@ export function parseDotenv(path: string, text: string): ParsedSource {
  * entry whose key was defined before flags the definition just before it. (An open-addressing
  * table of entry indices: a Map of 100k fresh key strings was a third of the parse, in GC.)
  */
-function reportDuplicates(entries: EnvEntry[], problems: ParseProblem[]): void {
+function reportDuplicates(entries: EnvEntry[], hashes: Int32Array, problems: ParseProblem[]): void {
   const count = entries.length;
   if (count < 2) return;
   let size = 16;
@@ -413,9 +827,7 @@ function reportDuplicates(entries: EnvEntry[], problems: ParseProblem[]): void {
   for (let i = 0; i < count; i++) {
     const entry = entries[i];
     const key = entry.key;
-    let h = 0x811c9dc5;
-    for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
-    let slot = h & mask;
+    let slot = hashes[i] & mask;
     for (;;) {
       const at = table[slot];
       if (at === 0) break;
@@ -433,6 +845,16 @@ function reportDuplicates(entries: EnvEntry[], problems: ParseProblem[]): void {
       slot = (slot + 1) & mask;
     }
     table[slot] = i + 1;
+  }
+}
+
+/** FNV-1a of the keys of entries [from, to), into `out` (kept per entry: an edit re-hashes only its entries). */
+function hashKeys(entries: EnvEntry[], from: number, to: number, out: Int32Array): void {
+  for (let i = from; i < to; i++) {
+    const key = entries[i].key;
+    let h = 0x811c9dc5;
+    for (let k = 0; k < key.length; k++) h = Math.imul(h ^ key.charCodeAt(k), 0x01000193);
+    out[i] = h;
   }
 }
 
@@ -578,30 +1000,28 @@ const ASSIGNMENT_LIKE = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*=/;
  * like assignments say that this is probably not what the author meant. The message gives line
  * numbers only: the swallowed text is part of the value now.
  */
-function checkSwallowedLines(
-  text: string,
-  key: string,
-  openQuote: number,
-  firstLine: number,
-  lastLine: number,
-  lineStarts: Int32Array,
-  lineEnd: (line: number) => number,
-  toOrig: (n: number) => number,
-  problems: ParseProblem[],
-): void {
+function checkSwallowedLines(c: ScanContext, key: string, openQuote: number, quoteLine: number, lastLine: number, problems: ParseProblem[]): void {
   const swallowed: number[] = [];
-  for (let l = firstLine + 1; l <= lastLine; l++) {
-    if (ASSIGNMENT_LIKE.test(text.slice(lineStarts[l], lineEnd(l)))) swallowed.push(l + 1);
+  for (let l = quoteLine + 1; l <= lastLine; l++) {
+    if (ASSIGNMENT_LIKE.test(c.t.slice(c.lineStarts[l], lineEndOf(c, l)))) swallowed.push(l);
   }
   if (swallowed.length === 0) return;
-  const lines = swallowed.length === 1 ? `line ${swallowed[0]}` : `lines ${swallowed.slice(0, 5).join(', ')}${swallowed.length > 5 ? ', ...' : ''}`;
-  problems.push({
-    start: toOrig(openQuote),
-    end: toOrig(openQuote + 1),
-    message: `The quoted value of ${key} runs on to line ${lastLine + 1}; dotenv reads ${lines}, which look like assignments, as part of it. Close the quote on line ${firstLine + 1} if the value ends there`,
+  const problem: ParseProblem = {
+    start: c.toOrig(openQuote),
+    end: c.toOrig(openQuote + 1),
+    message: swallowedMessage(key, quoteLine, lastLine, swallowed),
     severity: 'warning',
     kind: 'quoted-value-spans-assignments',
-  });
+  };
+  swallowedInfo.set(problem, { key, quoteLine, lastLine, swallowed });
+  problems.push(problem);
+}
+
+/** The message names lines (one-based), so it is built again when an edit above moves them. */
+function swallowedMessage(key: string, quoteLine: number, lastLine: number, swallowed: number[]): string {
+  const shown = swallowed.map((l) => l + 1);
+  const lines = shown.length === 1 ? `line ${shown[0]}` : `lines ${shown.slice(0, 5).join(', ')}${shown.length > 5 ? ', ...' : ''}`;
+  return `The quoted value of ${key} runs on to line ${lastLine + 1}; dotenv reads ${lines}, which look like assignments, as part of it. Close the quote on line ${quoteLine + 1} if the value ends there`;
 }
 
 function quoteName(q: string): string {
