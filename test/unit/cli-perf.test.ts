@@ -198,7 +198,7 @@ describe('CLI streamed report (cli-perf)', () => {
       }),
       { numRuns: 2000 },
     );
-    for (const v of [-0, NaN, Infinity, 1e21, 5e-7, { toJSON: () => 'x' }, [undefined, () => 1], { a: undefined }, { 2: 'b', 1: 'a', z: [] }, '\u2028"\\']) {
+    for (const v of [-0, NaN, Infinity, 1e21, 5e-7, { toJSON: () => 'x' }, [undefined, () => 1], { a: undefined }, { 2: 'b', 1: 'a', z: [] }, '\u2028"\\', 'lone \ud800 high', 'lone \udc00 low', 'pair \ud834\udd1e', '\u007f\u0000\u001f', { '\ud800"': ['\n\t'] }]) {
       assert.equal(jsonIndented(v, 1), JSON.stringify(v, null, 2).replaceAll('\n', '\n  '));
     }
   });

@@ -1,6 +1,6 @@
 import type { Rule } from '../core/rule';
 import type { Finding, RelatedLocation } from '../core/types';
-import { jsonIndented, pad } from './json-text';
+import { jsonIndented, pad, quote } from './json-text';
 
 export interface Report {
   /** Absolute path of the scanned root; every path in the report is relative to it. */
@@ -82,7 +82,7 @@ function* jsonFindings(report: Report, depth: number): Generator<string> {
   const relatedText = new Map<RelatedLocation, string>();
   let first = true;
   for (const file of report.files) {
-    const fileField = '{' + inner + '"file": ' + JSON.stringify(file.path) + ',' + inner + '"line": ';
+    const fileField = '{' + inner + '"file": ' + quote(file.path) + ',' + inner + '"line": ';
     for (const f of file.findings) {
       let out = (first ? '[' : ',') + pad(d) + fileField;
       first = false;
@@ -116,7 +116,7 @@ function* jsonFindings(report: Report, depth: number): Generator<string> {
 /** `, "name": value` as stringified at `depth`, or nothing when the value is left out (undefined). */
 function field(inner: string, name: string, value: unknown, depth: number): string {
   const v = jsonIndented(value, depth);
-  return v === undefined ? '' : ',' + inner + JSON.stringify(name) + ': ' + v;
+  return v === undefined ? '' : ',' + inner + quote(name) + ': ' + v;
 }
 
 function num(n: number): string {

@@ -8,7 +8,7 @@
 export function jsonIndented(value: unknown, depth: number): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
@@ -34,13 +34,21 @@ export function jsonIndented(value: unknown, depth: number): string | undefined 
       for (const k of Object.keys(value)) {
         const v = jsonIndented((value as Record<string, unknown>)[k], depth + 1);
         if (v === undefined) continue;
-        out += (out === '' ? '{' + inner : ',' + inner) + JSON.stringify(k) + ': ' + v;
+        out += (out === '' ? '{' + inner : ',' + inner) + quote(k) + ': ' + v;
       }
       return out === '' ? '{}' : out + pad(depth) + '}';
     }
   }
   const text = JSON.stringify(value, null, 2) as string | undefined;
   return text === undefined ? undefined : text.replaceAll('\n', pad(depth));
+}
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters, and surrogates unless paired (checked by JSON.stringify itself). */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(s)`; a string with nothing to escape is only put in quotes (no scan-and-copy). */
+export function quote(s: string): string {
+  return ESCAPED.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
 const pads: string[] = [];
