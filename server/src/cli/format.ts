@@ -1,5 +1,5 @@
 import type { Rule } from '../core/rule';
-import type { Finding, RelatedLocation } from '../core/types';
+import type { Finding } from '../core/types';
 import { jsonIndented, pad, quote } from './json-text';
 
 export interface Report {
@@ -72,14 +72,13 @@ export function* renderJsonChunks(report: Report): Generator<string> {
 /**
  * The findings array at nesting `depth`, item by item: each finding as the object
  * `{ file, line, column, endLine, endColumn, severity, ruleId, message, key, data, related }` would
- * stringify. Related locations are shared between findings (a value in N places names each place in
- * up to N findings), so each one's text is made once per report.
+ * stringify, written field by field (no object per finding or related location, no re-indenting).
  */
 function* jsonFindings(report: Report, depth: number): Generator<string> {
   const d = depth + 1;
   const inner = pad(d + 1);
   const close = pad(d) + '}';
-  const relatedText = new Map<RelatedLocation, string>();
+  const inner2 = pad(d + 3);
   let first = true;
   for (const file of report.files) {
     const fileField = '{' + inner + '"file": ' + quote(file.path) + ',' + inner + '"line": ';
@@ -97,12 +96,8 @@ function* jsonFindings(report: Report, depth: number): Generator<string> {
           const item = pad(d + 2);
           for (let i = 0; i < f.related.length; i++) {
             const r = f.related[i];
-            let text = relatedText.get(r);
-            if (text === undefined) {
-              text = jsonIndented({ file: r.path, line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message }, d + 2)!;
-              relatedText.set(r, text);
-            }
-            out += (i === 0 ? '[' : ',') + item + text;
+            out += (i === 0 ? '[' : ',') + item + '{' + inner2 + '"file": ' + quote(r.path) + ',' + inner2 + '"line": ' + num(r.range.start.line + 1);
+            out += ',' + inner2 + '"column": ' + num(r.range.start.character + 1) + ',' + inner2 + '"message": ' + quote(r.message) + item + '}';
           }
           out += inner + ']';
         }
