@@ -5,12 +5,14 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../server/src/cli';
 import { renderJson, renderJsonChunks, renderSarif, renderSarifChunks, renderText, renderTextChunks, type Report } from '../../server/src/cli/format';
 import type { CliIO } from '../../server/src/cli/io';
+import { jsonIndented } from '../../server/src/cli/json-text';
 import { CHUNK_BYTES, writeChunks, writeChunksToFile, type ByteSink } from '../../server/src/cli/output';
 import { RULES } from '../../server/src/core/rules';
 import type { Finding } from '../../server/src/core/types';
@@ -186,4 +188,56 @@ describe('CLI streamed report (cli-perf)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('jsonIndented is JSON.stringify(value, null, 2) indented to its depth, for any JSON-like value', () => {
+    const value = fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true, withObjectString: true, withDate: true, withSet: true, withMap: true });
+    fc.assert(
+      fc.property(value, fc.nat(5), (v, depth) => {
+        const ref = JSON.stringify(v, null, 2) as string | undefined;
+        assert.equal(jsonIndented(v, depth), ref === undefined ? undefined : ref.replaceAll('\n', '\n' + '  '.repeat(depth)));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const v of [-0, NaN, Infinity, 1e21, 5e-7, { toJSON: () => 'x' }, [undefined, () => 1], { a: undefined }, { 2: 'b', 1: 'a', z: [] }, '\u2028"\\', 'lone \ud800 high', 'lone \udc00 low', 'pair \ud834\udd1e', '\u007f\u0000\u001f', { '\ud800"': ['\n\t'] }]) {
+      assert.equal(jsonIndented(v, 1), JSON.stringify(v, null, 2).replaceAll('\n', '\n  '));
+    }
+  });
+
+  it('JSON chunks match one JSON.stringify for random findings, also when findings share related locations', () => {
+    const str = fc.string({ unit: 'binary', maxLength: 12 });
+    const related = fc.record({ path: str, range: fc.record({ start: fc.record({ line: fc.nat(99), character: fc.nat(99) }), end: fc.record({ line: fc.nat(99), character: fc.nat(99) }) }), message: str });
+    const data = fc.option(fc.dictionary(str, fc.oneof(str, fc.integer(), fc.boolean(), fc.array(str, { maxLength: 3 }))), { nil: undefined });
+    const finding = (pool: RelatedLocationT[]) =>
+      fc.record(
+        {
+          ruleId: str,
+          path: str,
+          range: related.map((r) => r.range),
+          message: str,
+          severity: fc.constantFrom('error' as const, 'warning' as const, 'info' as const, 'hint' as const),
+          key: fc.option(str, { nil: undefined }),
+          data,
+          related: fc.option(fc.array(fc.nat(pool.length - 1).map((i) => pool[i]), { maxLength: 4 }), { nil: undefined }),
+        },
+        { requiredKeys: ['ruleId', 'path', 'range', 'message', 'severity'] },
+      );
+    const report = fc.array(related, { minLength: 1, maxLength: 5 }).chain((pool) =>
+      fc.record({
+        root: str,
+        files: fc.array(fc.record({ path: str, findings: fc.array(finding(pool), { maxLength: 4 }) }), { maxLength: 4 }),
+        checked: fc.nat(),
+        skipped: fc.array(fc.record({ path: str, reason: str }), { maxLength: 2 }),
+      }),
+    );
+    fc.assert(
+      fc.property(report, (r) => {
+        assert.equal(join_(renderJsonChunks(r as Report)), referenceJson(r as Report));
+        const sarif = join_(renderSarifChunks(r as Report, RULES));
+        assert.equal(sarif, JSON.stringify(JSON.parse(sarif), null, 2) + '\n');
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
+
+type RelatedLocationT = NonNullable<Finding['related']>[number];

@@ -55,6 +55,33 @@ describe('reused-secret: caches give the findings of a fresh computation', () =>
     }
   });
 
+  it('a value in 250 places (more than are examined): hits of the first kind first, each kind in path order, "many more"', () => {
+    const v = hex('crowd');
+    const files: Record<string, string> = {};
+    // Reverse insertion order; purposes (other keys, same environment) and environments (same key) mixed.
+    for (let i = 249; i >= 0; i--) {
+      const dir = `apps/p${String(i).padStart(3, '0')}`;
+      files[i % 20 === 0 ? `${dir}/.env.staging` : `${dir}/.env.production`] = i % 20 === 0 ? `SERVICE_SECRET=${v}\n` : `OTHER_${i}_SECRET=${v}\n`;
+    }
+    files['apps/self/.env.production'] = `SERVICE_SECRET=${v}\n`;
+    const a = analyzeFiles(files);
+    const [f] = reused(a, 'apps/self/.env.production');
+    assert.equal(f.data?.kind, 'environments');
+    assert.equal(f.data?.truncated, true);
+    assert.match(f.message, /\(and many more\)/);
+    const kinds = (f.related ?? []).map((r) => (/another environment/.test(r.message) ? 'environments' : /another purpose/.test(r.message) ? 'purposes' : 'other'));
+    assert.equal(kinds.length, 20);
+    const firstPurpose = kinds.indexOf('purposes');
+    assert.equal(firstPurpose, 10, 'the 10 environments examined come first');
+    assert.ok(kinds.slice(firstPurpose).every((k) => k === 'purposes'), 'then purposes only');
+    const envPaths = (f.related ?? []).slice(0, firstPurpose).map((r) => r.path);
+    assert.deepEqual(envPaths, [...envPaths].sort(), 'environments by path');
+    assert.ok(envPaths.every((p) => p.endsWith('.env.staging')));
+    const purposePaths = (f.related ?? []).slice(firstPurpose).map((r) => r.path);
+    assert.deepEqual(purposePaths, [...purposePaths].sort(), 'purposes by path');
+    assert.deepEqual(f.data?.files, [...new Set(['apps/self/.env.production', ...envPaths, ...purposePaths])].sort());
+  });
+
   it('a file added to a long list shows up in the findings of the files already there, in path order', () => {
     const v = hex('grow');
     const files: Record<string, string> = {};

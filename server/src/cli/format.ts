@@ -1,5 +1,6 @@
 import type { Rule } from '../core/rule';
 import type { Finding } from '../core/types';
+import { jsonIndented, pad, quote } from './json-text';
 
 export interface Report {
   /** Absolute path of the scanned root; every path in the report is relative to it. */
@@ -64,28 +65,57 @@ export function renderJson(report: Report): string {
 export function* renderJsonChunks(report: Report): Generator<string> {
   const [head, tail] = frame({ version: 1, checked: report.checked, findings: HOLE, skipped: report.skipped });
   yield head;
-  yield* arrayItems(jsonFindings(report), 1);
+  yield* jsonFindings(report, 1);
   yield tail;
 }
 
-function* jsonFindings(report: Report): Generator<object> {
+/**
+ * The findings array at nesting `depth`, item by item: each finding as the object
+ * `{ file, line, column, endLine, endColumn, severity, ruleId, message, key, data, related }` would
+ * stringify, written field by field (no object per finding or related location, no re-indenting).
+ */
+function* jsonFindings(report: Report, depth: number): Generator<string> {
+  const d = depth + 1;
+  const inner = pad(d + 1);
+  const close = pad(d) + '}';
+  const inner2 = pad(d + 3);
+  let first = true;
   for (const file of report.files) {
+    const fileField = '{' + inner + '"file": ' + quote(file.path) + ',' + inner + '"line": ';
     for (const f of file.findings) {
-      yield {
-        file: file.path,
-        line: f.range.start.line + 1,
-        column: f.range.start.character + 1,
-        endLine: f.range.end.line + 1,
-        endColumn: f.range.end.character + 1,
-        severity: f.severity,
-        ruleId: f.ruleId,
-        message: f.message,
-        key: f.key,
-        data: f.data,
-        related: f.related?.map((r) => ({ file: r.path, line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })),
-      };
+      let out = (first ? '[' : ',') + pad(d) + fileField;
+      first = false;
+      out += num(f.range.start.line + 1) + ',' + inner + '"column": ' + num(f.range.start.character + 1);
+      out += ',' + inner + '"endLine": ' + num(f.range.end.line + 1) + ',' + inner + '"endColumn": ' + num(f.range.end.character + 1);
+      out += field(inner, 'severity', f.severity, d + 1) + field(inner, 'ruleId', f.ruleId, d + 1) + field(inner, 'message', f.message, d + 1);
+      out += field(inner, 'key', f.key, d + 1) + field(inner, 'data', f.data, d + 1);
+      if (f.related !== undefined) {
+        out += ',' + inner + '"related": ';
+        if (f.related.length === 0) out += '[]';
+        else {
+          const item = pad(d + 2);
+          for (let i = 0; i < f.related.length; i++) {
+            const r = f.related[i];
+            out += (i === 0 ? '[' : ',') + item + '{' + inner2 + '"file": ' + quote(r.path) + ',' + inner2 + '"line": ' + num(r.range.start.line + 1);
+            out += ',' + inner2 + '"column": ' + num(r.range.start.character + 1) + ',' + inner2 + '"message": ' + quote(r.message) + item + '}';
+          }
+          out += inner + ']';
+        }
+      }
+      yield out + close;
     }
   }
+  yield first ? '[]' : pad(depth) + ']';
+}
+
+/** `, "name": value` as stringified at `depth`, or nothing when the value is left out (undefined). */
+function field(inner: string, name: string, value: unknown, depth: number): string {
+  const v = jsonIndented(value, depth);
+  return v === undefined ? '' : ',' + inner + quote(name) + ': ' + v;
+}
+
+function num(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
 }
 
 /** A placeholder for the streamed array; stringified it is `"\u0000findings\u0000"`, which no real value in the frame is. */
@@ -100,15 +130,15 @@ function frame(value: object): [string, string] {
 
 /** The items of an array at nesting `depth` (of the array's own line), as `JSON.stringify(array, null, 2)` lays them out. */
 function* arrayItems(items: Iterable<object>, depth: number): Generator<string> {
-  const inner = '\n' + '  '.repeat(depth + 1);
+  const inner = pad(depth + 1);
   let first = true;
   for (const item of items) {
-    const text = JSON.stringify(item, null, 2);
+    const text = jsonIndented(item, depth + 1);
     if (text === undefined) continue; // never for the objects rendered here
-    yield (first ? '[' : ',') + inner + text.replaceAll('\n', inner);
+    yield (first ? '[' : ',') + inner + text;
     first = false;
   }
-  yield first ? '[]' : '\n' + '  '.repeat(depth) + ']';
+  yield first ? '[]' : pad(depth) + ']';
 }
 
 function join(chunks: Iterable<string>): string {

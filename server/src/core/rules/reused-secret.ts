@@ -50,26 +50,46 @@ export const reusedSecretRule: Rule = {
       if (si < 0) continue;
       const self = occurrences[si];
       const guessable = !ctx.strength(s.value).randomLooking;
-      const hits: Hit[] = [];
       // A value pasted into thousands of places (a shared placeholder) is reported from the first
       // MAX_EXAMINED others; the finding then says "and more" instead of counting every one.
       let examined = 0;
-      for (let i = 0; i < occurrences.length; i++) {
+      if (occurrences.length < INDEX_FROM) {
+        const hits: Hit[] = [];
+        for (let i = 0; i < occurrences.length; i++) {
+          const o = occurrences[i];
+          if (o === self || (o.start === self.start && o.path === self.path)) continue;
+          ++examined;
+          const kind = relation(self, si, o, i, group, occurrences, ws, guessable);
+          if (kind) hits.push({ o, i, kind });
+        }
+        if (hits.length === 0) continue;
+        // By kind, then by path and offset.
+        hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
+        report(ctx, self, hits, hits.length, guessable, false);
+        continue;
+      }
+      // A long list: each hit is one number, kind then (path, offset) rank, so that ordering them is a
+      // numeric sort (no object per hit, no comparator); only the ones a finding shows become hits.
+      const n = occurrences.length;
+      const { rank, order } = ranks(group, occurrences);
+      let count = 0;
+      for (let i = 0; i < n; i++) {
         const o = occurrences[i];
         if (o === self || (o.start === self.start && o.path === self.path)) continue;
         if (++examined > MAX_EXAMINED) break;
         const kind = relation(self, si, o, i, group, occurrences, ws, guessable);
-        if (kind) hits.push({ o, i, kind });
+        if (kind) hitKeys[count++] = KIND_ORDER[kind] * n + rank[i];
       }
-      if (hits.length === 0) continue;
-      // By kind, then by path and offset.
-      if (occurrences.length < INDEX_FROM) {
-        hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
-      } else {
-        const rank = ranks(group, occurrences);
-        hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || rank[a.i] - rank[b.i]);
+      if (count === 0) continue;
+      const sorted = hitKeys.subarray(0, count).sort();
+      const shown: Hit[] = [];
+      for (let h = 0; h < count && h < MAX_RELATED; h++) {
+        const key = sorted[h];
+        const kindOrder = Math.floor(key / n);
+        const i = order[key - kindOrder * n];
+        shown.push({ o: occurrences[i], i, kind: KINDS[kindOrder] });
       }
-      report(ctx, self, hits, guessable, examined > MAX_EXAMINED);
+      report(ctx, self, shown, count, guessable, examined > MAX_EXAMINED);
     }
   },
 };
@@ -82,16 +102,23 @@ interface Hit {
   kind: Kind;
 }
 const KIND_ORDER: Record<Kind, number> = { example: 0, environments: 1, purposes: 2 };
+const KINDS: readonly Kind[] = ['example', 'environments', 'purposes'];
 const MAX_NAMED = 3;
 const MAX_RELATED = 20;
 const MAX_EXAMINED = 200;
+/** The hits of one check of a long list, as sort keys (reused: checks run one at a time). */
+const hitKeys = new Float64Array(MAX_EXAMINED);
 
-function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: boolean, truncated: boolean): void {
+/**
+ * `hits` are the first of `total` hits in order (at least the first MAX_RELATED of them); `truncated`
+ * says that not every place was examined.
+ */
+function report(ctx: FileContext, self: Occurrence, hits: Hit[], total: number, guessable: boolean, truncated: boolean): void {
   // Hits are sorted by kind first: the ones of the first kind are a prefix.
   const kind = hits[0].kind;
   const named: string[] = [];
   for (let i = 0; i < hits.length && named.length < MAX_NAMED && hits[i].kind === kind; i++) named.push(where(hits[i].o, self.path));
-  const more = hits.length - named.length;
+  const more = total - named.length;
   const list = joinList(named) + (truncated ? ' (and many more)' : more > 0 ? ` (and ${more} more)` : '');
   const me = label(self);
   let message: string;
@@ -113,7 +140,7 @@ function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: bool
 
   // data names the places the related locations show (a quick fix needs no more); `truncated` says
   // when there are others.
-  const shown = Math.min(hits.length, MAX_RELATED);
+  const shown = Math.min(total, MAX_RELATED);
   const related: RelatedLocation[] = [];
   const keySet = new Set([self.key]);
   const fileSet = new Set([self.path]);
@@ -127,7 +154,7 @@ function report(ctx: FileContext, self: Occurrence, hits: Hit[], guessable: bool
   const keys = [...keySet].sort();
   const files = [...fileSet].sort();
   const data: Record<string, string | boolean | string[]> = { keys, files, kind, guessable };
-  if (truncated || hits.length > shown) data.truncated = true;
+  if (truncated || total > shown) data.truncated = true;
   ctx.report({ start: self.start, end: self.end, key: self.key, message, related, data });
 }
 
@@ -276,6 +303,8 @@ interface Group {
   indexedLength?: number;
   /** Each position's rank in (path, offset) order, for the list as it was at `rankedLength`. */
   rank?: number[];
+  /** The positions in (path, offset) order: `order[rank[i]] === i`. */
+  order?: number[];
   rankedLength?: number;
 }
 
@@ -300,8 +329,8 @@ function profileAt(group: Group, occurrences: readonly Occurrence[], i: number, 
  * hits of each check by rank orders them as comparing their paths would, without the string
  * comparisons.
  */
-function ranks(group: Group, occurrences: readonly Occurrence[]): number[] {
-  if (group.rank !== undefined && group.rankedLength === occurrences.length) return group.rank;
+function ranks(group: Group, occurrences: readonly Occurrence[]): { rank: number[]; order: number[] } {
+  if (group.rank !== undefined && group.order !== undefined && group.rankedLength === occurrences.length) return { rank: group.rank, order: group.order };
   const order = occurrences.map((_, i) => i);
   order.sort((x, y) => {
     const a = occurrences[x];
@@ -311,8 +340,9 @@ function ranks(group: Group, occurrences: readonly Occurrence[]): number[] {
   const rank = new Array<number>(occurrences.length);
   for (let r = 0; r < order.length; r++) rank[order[r]] = r;
   group.rank = rank;
+  group.order = order;
   group.rankedLength = occurrences.length;
-  return rank;
+  return { rank, order };
 }
 
 /** Lists shorter than this are searched and their hits sorted by comparing paths; longer ones get indexes. */
