@@ -7,7 +7,7 @@ import { parseSource, unreadableSource } from './parse';
 import { lineStartsOf, reuseOf, type DotenvReuse } from './parsers/dotenv';
 import { formatOf } from './files';
 import { RULES } from './rules';
-import type { FileContext, FileMeta, Occurrence, ReportedFinding, Rule, SecretValue, WorkspaceView } from './rule';
+import type { FileContext, FileMeta, IndexReuse, Occurrence, Recalled, ReportedFinding, Rule, SecretValue, WorkspaceView } from './rule';
 import { findSlotFamilies, slotBase, type SlotFamily } from './slots';
 import { estimateStrength, type Strength } from './strength';
 import { isSuppressed } from './suppressions';
@@ -56,6 +56,13 @@ interface FileState {
   fileFindings?: Finding[];
   workspaceFindings?: Finding[];
   signature?: string;
+  /** Per rule id: what the rule kept for this version (`FileContext.keep`). */
+  memos?: Map<string, unknown>;
+  /**
+   * The memos of the version this one was re-parsed from and how its entries and secrets map to
+   * this one's (`FileContext.recall`); dropped once the rules have run on this version.
+   */
+  carry?: { memos: Map<string, unknown>; reuse: { entries: IndexReuse; secrets: IndexReuse } };
 }
 
 /** The same keys in the same order and the same slot bases: the workspace counts stay as they are. */
@@ -302,6 +309,8 @@ export class Analyzer implements WorkspaceView {
         oldest.workspaceFindings = undefined;
       }
     }
+    // Every rule has run on this version and kept what it needs: the previous version's memos can go.
+    st.carry = undefined;
     return [...st.fileFindings, ...st.workspaceFindings].sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId),
     );
@@ -434,6 +443,7 @@ export class Analyzer implements WorkspaceView {
     const secrets: SecretValue[] = [];
     const secretEntries: number[] = [];
     let families: Map<string, SlotFamily> | undefined;
+    let carry: FileState['carry'];
     if (prev && reuse) {
       const ps = prev.secrets;
       const pe = prev.secretEntries;
@@ -442,8 +452,19 @@ export class Analyzer implements WorkspaceView {
         secrets.push(ps[si]);
         secretEntries.push(pe[si]);
       }
+      const keptSecrets = si;
       for (let i = reuse.kept; i < reuse.newResume; i++) this.addSecret(source, i, secrets, secretEntries);
+      const newResume = secrets.length;
       while (si < ps.length && pe[si] < reuse.oldResume) si++;
+      if (prev.memos) {
+        carry = {
+          memos: prev.memos,
+          reuse: {
+            entries: { kept: reuse.kept, oldResume: reuse.oldResume, newResume: reuse.newResume },
+            secrets: { kept: keptSecrets, oldResume: si, newResume },
+          },
+        };
+      }
       const shift = reuse.newResume - reuse.oldResume;
       const d = reuse.delta;
       const moved = d !== 0 || reuse.lineDelta !== 0;
@@ -469,7 +490,7 @@ export class Analyzer implements WorkspaceView {
         { isSecret: (k) => this.classify(k)?.secret === true, valueOfKey: (k) => values.get(k) },
       );
     }
-    return { source, lines, meta, example: isExampleFile(source.path), secrets, secretEntries, families, epoch: this.epoch, entryClass: entryClasses(entries.length, prev, reuse) };
+    return { source, lines, meta, example: isExampleFile(source.path), secrets, secretEntries, families, epoch: this.epoch, entryClass: entryClasses(entries.length, prev, reuse), carry };
   }
 
   /** The secret of entry `i`, if it has one (at most one: the value, or the password of a URL). */
@@ -679,6 +700,16 @@ export class Analyzer implements WorkspaceView {
         return self.classify(key);
       },
       strength: (value) => self.strength(value),
+      recall<T>(): Recalled<T> | undefined {
+        const own = st.memos?.get(ruleId);
+        if (own !== undefined) return { memo: own as T };
+        const c = st.carry;
+        const prev = c?.memos.get(ruleId);
+        return prev === undefined ? undefined : { memo: prev as T, carried: c!.reuse };
+      },
+      keep(memo: unknown) {
+        (st.memos ??= new Map()).set(ruleId, memo);
+      },
       report(f: ReportedFinding) {
         const range = st.lines.range(f.start, f.end);
         if (isSuppressed(st.source.suppressions, range.start.line, ruleId)) return;

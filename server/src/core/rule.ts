@@ -95,6 +95,79 @@ export interface FileContext {
   strength(value: string): Strength;
   /** Adds a finding; severity, suppressions and the rule id are applied by the engine. */
   report(finding: ReportedFinding): void;
+  /**
+   * What this rule kept (`keep`) for this version of the file; else what it kept for the version
+   * this one was re-parsed from, with how that version's entries and secrets map to this one's.
+   * Undefined when neither exists. Keep only facts of the file itself (its entries, secrets and
+   * families under the current configuration), never of the workspace: a workspace rule runs
+   * again on the same version when another file changes.
+   */
+  recall<T>(): Recalled<T> | undefined;
+  /** Stores this rule's facts of this file version, for `recall` (on this version or the next one). */
+  keep(memo: unknown): void;
+}
+
+/**
+ * How an index range of one version maps to the next: [0, kept) are the same items; the old ones
+ * from `oldResume` on are the new ones from `newResume` on (same facts, moved in the text);
+ * [kept, newResume) are new.
+ */
+export interface IndexReuse {
+  kept: number;
+  oldResume: number;
+  newResume: number;
+}
+
+export interface Recalled<T> {
+  memo: T;
+  /** How the remembered version's entries and secrets map to this one's; undefined: the same version. */
+  carried?: { entries: IndexReuse; secrets: IndexReuse };
+}
+
+/**
+ * A sorted list of indices carried to the next version: those before the change as they are,
+ * `test` asked for the new ones, those after it moved by the change in count.
+ */
+export function carryIndexes(prev: readonly number[], r: IndexReuse, test: (i: number) => boolean): number[] {
+  const out: number[] = [];
+  let j = 0;
+  for (; j < prev.length && prev[j] < r.kept; j++) out.push(prev[j]);
+  for (let i = r.kept; i < r.newResume; i++) if (test(i)) out.push(i);
+  while (j < prev.length && prev[j] < r.oldResume) j++;
+  const shift = r.newResume - r.oldResume;
+  for (; j < prev.length; j++) out.push(prev[j] + shift);
+  return out;
+}
+
+/** Sorted indices with a fact each (a fact must not depend on where the item sits in the text). */
+export interface IndexedFacts<V> {
+  indexes: number[];
+  facts: V[];
+}
+
+/** `carryIndexes` with a fact per index: `find` gives the fact of a new item, or undefined for none. */
+export function carryIndexedFacts<V>(prev: IndexedFacts<V>, r: IndexReuse, find: (i: number) => V | undefined): IndexedFacts<V> {
+  const indexes: number[] = [];
+  const facts: V[] = [];
+  const pi = prev.indexes;
+  let j = 0;
+  for (; j < pi.length && pi[j] < r.kept; j++) {
+    indexes.push(pi[j]);
+    facts.push(prev.facts[j]);
+  }
+  for (let i = r.kept; i < r.newResume; i++) {
+    const v = find(i);
+    if (v === undefined) continue;
+    indexes.push(i);
+    facts.push(v);
+  }
+  while (j < pi.length && pi[j] < r.oldResume) j++;
+  const shift = r.newResume - r.oldResume;
+  for (; j < pi.length; j++) {
+    indexes.push(pi[j] + shift);
+    facts.push(prev.facts[j]);
+  }
+  return { indexes, facts };
 }
 
 export interface ReportedFinding {
