@@ -151,6 +151,49 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
     }
   });
 
+  it('typing into a long .env and .env.example gives a fresh analysis: rules carry their per-entry facts (recall/keep) across edits', () => {
+    // Credentials, URL passwords, signing keys with and without slots, versioned and numbered
+    // families, Auth.js slots, HMAC selectors, markers and empty keys: what the rules remember per
+    // entry or secret and carry to the next version. Edits land anywhere: in keys, values, quotes.
+    const body: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      body.push(
+        `APP_NAME_${i}=app`,
+        `JWT_SECRET_${i}=changeme${i % 2}`,
+        `STRIPE_SECRET_KEY_${i}=sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aB1cD2eF3gH4iJ5kL6mN7oP`,
+        `DATABASE_URL_${i}=postgres://app:Zq8vLw3nTt5rXy2p${i}@db:5432/app`,
+        `SESSION_SECRET_${i}="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b${i}"`,
+        i % 3 === 0 ? `SESSION_SECRET_${i}_VERSION=${i % 4}` : `# note ${i}`,
+        i % 3 === 0 ? `SESSION_SECRET_${i}_V1=c2VjcmV0LXZhbHVlLXRoYXQtaXMtbG9uZy1lbm91Z2gtZm9yLWEta2V5` : `ENCRYPTION_KEY_${i}=`,
+        i % 4 === 1 ? `ACCESS_TOKEN_SECRET_${i}_1=Zq8vLw3nTt5rXy2p` : `COOKIE_SECRET_${i}=<your-secret>`,
+        i % 5 === 2 ? `AUTH_SECRET_${i % 7}=Zq8vLw3nTt5rXy2pZq8vLw3nTt5rXy2p` : `JWT_ALGORITHM_${i}=HS512`,
+        `JWT_SECRET_${i}_PREVIOUS=${i % 2 ? '' : 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'}`,
+        `# JWT_SECRET_${i}=sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aB1cD2eF3gH4iJ5kL6mN7oP`,
+      );
+    }
+    const initial = body.join('\n') + '\n';
+    const edit = fc.tuple(fc.boolean(), fc.nat(), fc.nat(5), fc.constantFrom('x', 'A', '_', '=', '"', '#', '\n', ',', '_V2', '_PREVIOUS', '_1', 'JWT_SECRET=x\n', 'sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aB1cD2eF3gH4iJ5kL6mN7oP'));
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 10 }), (edits) => {
+        const texts = new Map([['.env', initial], ['.env.example', initial]]);
+        const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+        a.setFiles([...texts].map(([path, text]) => ({ path, text })));
+        for (const p of texts.keys()) a.findings(p);
+        for (const [example, at, del, ins] of edits) {
+          const path = example ? '.env.example' : '.env';
+          const old = texts.get(path)!;
+          const i = at % (old.length + 1);
+          const text = old.slice(0, i) + ins + old.slice(Math.min(old.length, i + (at % 3 === 0 ? del : 0)));
+          texts.set(path, text);
+          a.setFile({ path, text });
+          const ref = fresh(texts);
+          for (const p of texts.keys()) assert.equal(show(a.findings(p)), show(ref.findings(p)), `${p} after an edit at ${i}`);
+        }
+      }),
+      { numRuns: Math.max(1, Math.round(RUNS / 4)), seed: Number(process.env.FUZZ_SEED) || 6007 },
+    );
+  });
+
   it('an edit away from a shared value does not affect the files sharing it; changing the value does', () => {
     const hub = 'JWT_SECRET=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\nAPP_NAME=hub\n';
     const files: Record<string, string> = { 'hub/.env': hub };

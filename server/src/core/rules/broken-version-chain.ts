@@ -1,4 +1,4 @@
-import type { FileContext, Rule } from '../rule';
+import { carryIndexes, type FileContext, type Rule } from '../rule';
 import type { SlotFamily } from '../slots';
 import type { EnvEntry } from '../types';
 
@@ -32,17 +32,77 @@ export const brokenVersionChainRule: Rule = {
     scope: 'file',
   },
   check(ctx) {
-    const last = new Map<string, EnvEntry>();
-    for (const e of ctx.source.entries) last.set(e.key, e);
+    if (ctx.families.size === 0) return;
+    const last = lastEntries(ctx);
     for (const f of ctx.families.values()) {
       if (f.versionKey || (f.scheme === 'versioned' && f.versions && f.versions.size > 0)) checkVersioned(ctx, f, last);
       if (f.scheme === 'numbered' && f.numbered) checkNumbered(ctx, f, last);
-      if (f.scheme === 'authjs' && f.numbered) checkAuthJs(ctx, f);
+      if (f.scheme === 'authjs' && f.numbered) checkAuthJs(ctx, f, last);
     }
   },
 };
 
-function checkVersioned(ctx: FileContext, f: SlotFamily, last: Map<string, EnvEntry>): void {
+/** The last entry of a key (dotenv keeps the last assignment). */
+interface LastEntries {
+  get(key: string): EnvEntry | undefined;
+  has(key: string): boolean;
+}
+
+/**
+ * The entries whose key some slot family names, carried to the next version while the families
+ * are the same (`FileContext.recall`): a keystroke does not walk every entry to find them.
+ */
+interface Memo {
+  families: ReadonlyMap<string, SlotFamily>;
+  names: ReadonlySet<string>;
+  entries: number[];
+}
+
+function familyKeys(families: ReadonlyMap<string, SlotFamily>): Set<string> {
+  const out = new Set<string>();
+  for (const f of families.values()) {
+    out.add(f.base);
+    out.add(f.current);
+    for (const k of f.previous) out.add(k);
+    if (f.versionKey) out.add(f.versionKey);
+    if (f.versions) for (const k of f.versions.values()) out.add(k);
+    if (f.numbered) for (const k of f.numbered.values()) out.add(k);
+  }
+  return out;
+}
+
+function lastEntries(ctx: FileContext): LastEntries {
+  const entries = ctx.source.entries;
+  const recalled = ctx.recall<Memo>();
+  let memo: Memo;
+  if (recalled && recalled.memo.families === ctx.families && !recalled.carried) memo = recalled.memo;
+  else if (recalled && recalled.memo.families === ctx.families) {
+    const names = recalled.memo.names;
+    memo = { families: ctx.families, names, entries: carryIndexes(recalled.memo.entries, recalled.carried!.entries, (i) => names.has(entries[i].key)) };
+  } else {
+    const names = familyKeys(ctx.families);
+    memo = { families: ctx.families, names, entries: [] };
+    for (let i = 0; i < entries.length; i++) if (names.has(entries[i].key)) memo.entries.push(i);
+  }
+  ctx.keep(memo);
+  const named = new Map<string, EnvEntry>();
+  for (const i of memo.entries) named.set(entries[i].key, entries[i]);
+  // Another key (a slot name the family does not have): looked up among all entries.
+  let all: Map<string, EnvEntry> | undefined;
+  const other = (): Map<string, EnvEntry> => {
+    if (!all) {
+      all = new Map();
+      for (const e of entries) all.set(e.key, e);
+    }
+    return all;
+  };
+  return {
+    get: (key) => (memo.names.has(key) ? named.get(key) : other().get(key)),
+    has: (key) => (memo.names.has(key) ? named.has(key) : other().has(key)),
+  };
+}
+
+function checkVersioned(ctx: FileContext, f: SlotFamily, last: LastEntries): void {
   const versions = f.versions ?? new Map<number, string>();
   const present = (key: string | undefined): boolean => {
     const e = key === undefined ? undefined : last.get(key);
@@ -127,7 +187,7 @@ function checkVersioned(ctx: FileContext, f: SlotFamily, last: Map<string, EnvEn
   });
 }
 
-function checkNumbered(ctx: FileContext, f: SlotFamily, last: Map<string, EnvEntry>): void {
+function checkNumbered(ctx: FileContext, f: SlotFamily, last: LastEntries): void {
   const nums = [...f.numbered!.keys()].sort((a, b) => a - b);
   const name = (n: number): string => `${f.base}_${n}`;
   const top = last.get(f.numbered!.get(nums[nums.length - 1])!)!;
@@ -156,10 +216,10 @@ function checkNumbered(ctx: FileContext, f: SlotFamily, last: Map<string, EnvEnt
   });
 }
 
-function checkAuthJs(ctx: FileContext, f: SlotFamily): void {
+function checkAuthJs(ctx: FileContext, f: SlotFamily, last: LastEntries): void {
   for (const [n, key] of [...f.numbered!.entries()].sort((a, b) => a[0] - b[0])) {
     if (n >= 1 && n <= 3) continue;
-    const e = [...ctx.source.entries].reverse().find((x) => x.key === key)!;
+    const e = last.get(key)!;
     ctx.report({
       start: e.keyStart,
       end: e.keyEnd,

@@ -1,5 +1,5 @@
 import { keyWords, type KeyClass } from '../classify';
-import type { FileContext, Rule } from '../rule';
+import { carryIndexes, type FileContext, type Rule } from '../rule';
 import { preferredPreviousSuffix, slotBase } from '../slots';
 import type { Severity } from '../types';
 
@@ -34,6 +34,46 @@ function firstOthers(sorted: string[], key: string, has: boolean): { length: num
   return { length: sorted.length - (has ? 1 : 0), slice: (a, b) => head.slice(a, b) };
 }
 
+/**
+ * The file's facts the rule reads, carried to the next version (`FileContext.recall`) so that a
+ * keystroke looks at the entries and secrets the re-parse produced, not at every entry. Whether a
+ * key can be reported depends on the key alone (`signingCandidate`), so every entry of such a key
+ * is listed (the first one is reported; a reference is skipped).
+ */
+interface Memo {
+  /** Entries whose key passes `signingCandidate`, in order. */
+  entries: number[];
+  /** Secrets (not from a URL) whose key passes `signingCandidate`: the keys that hold a value. */
+  secrets: number[];
+}
+
+/** A self-chosen signing key, not in the browser, not itself a slot, not one whose framework defines its slots. */
+function signingCandidate(ctx: FileContext, key: string): boolean {
+  const klass = ctx.classify(key);
+  // A secret under NEXT_PUBLIC_ & co. ships to the browser: client-exposed-secret's business.
+  if (!klass?.secret || klass.browserPrefix || !isRotatableSigningKey(key, klass)) return false;
+  return slotBase(key) === undefined && !/^(NEXT)?AUTH_SECRET$/i.test(key);
+}
+
+function memoOf(ctx: FileContext): Memo {
+  const entries = ctx.source.entries;
+  const secrets = ctx.secrets;
+  const entryTest = (i: number): boolean => signingCandidate(ctx, entries[i].key);
+  const secretTest = (i: number): boolean => !secrets[i].fromUrl && signingCandidate(ctx, secrets[i].key);
+  const recalled = ctx.recall<Memo>();
+  let memo: Memo;
+  if (recalled && !recalled.carried) return recalled.memo;
+  if (recalled) {
+    memo = { entries: carryIndexes(recalled.memo.entries, recalled.carried!.entries, entryTest), secrets: carryIndexes(recalled.memo.secrets, recalled.carried!.secrets, secretTest) };
+  } else {
+    memo = { entries: [], secrets: [] };
+    for (let i = 0; i < entries.length; i++) if (entryTest(i)) memo.entries.push(i);
+    for (let i = 0; i < secrets.length; i++) if (secretTest(i)) memo.secrets.push(i);
+  }
+  ctx.keep(memo);
+  return memo;
+}
+
 const projectMemo = new WeakMap<ReadonlySet<string>, { slotIndex?: Map<string, string[]>; suffix?: string }>();
 
 export const missingPreviousSlotRule: Rule = {
@@ -47,8 +87,12 @@ export const missingPreviousSlotRule: Rule = {
   },
   check(ctx) {
     if (ctx.source.format !== 'dotenv') return;
-    const keys = new Set(ctx.source.entries.map((e) => e.key));
-    const withValue = new Set(ctx.secrets.filter((s) => !s.fromUrl).map((s) => s.key));
+    const fileMemo = memoOf(ctx);
+    const entries = ctx.source.entries;
+    if (fileMemo.entries.length === 0) return;
+    const withValue = new Set<string>();
+    for (const i of fileMemo.secrets) withValue.add(ctx.secrets[i].key);
+    let keys: Set<string> | undefined;
     const dual = ctx.workspace.dualKeyBases();
     const allKeys = ctx.workspace.allKeys();
     // Computed lazily, once per key set (not per file): the workspace can hold many thousands of
@@ -65,18 +109,15 @@ export const missingPreviousSlotRule: Rule = {
     };
     const members = familyMembers(ctx);
     const done = new Set<string>();
-    for (const e of ctx.source.entries) {
+    for (const i of fileMemo.entries) {
+      const e = entries[i];
       const key = e.key;
       if (done.has(key)) continue;
       done.add(key);
       if (e.reference) continue;
-      const klass = ctx.classify(key);
-      // A secret under NEXT_PUBLIC_ & co. ships to the browser: client-exposed-secret's business.
-      if (!klass?.secret || klass.browserPrefix || !isRotatableSigningKey(key, klass)) continue;
       // A real file's empty JWT_SECRET is "missing" (weak-secret); examples document keys without values.
       if (!ctx.isExample && !withValue.has(key)) continue;
-      if (members.has(key) || slotBase(key) !== undefined) continue;
-      if (/^(NEXT)?AUTH_SECRET$/i.test(key)) continue;
+      if (members.has(key)) continue;
 
       const elsewhere = project.slotsOf(key);
       const ownElsewhere = elsewhere.length > 0 || dual.has(key);
@@ -107,7 +148,8 @@ export const missingPreviousSlotRule: Rule = {
         severity = 'hint';
         message = `${key} has no previous slot: rotating it invalidates every token or session signed with it at once. If the app can verify with two keys, add ${suggestion.slot}`;
       }
-      if (keys.has(suggestion.slot)) continue; // present but not a family (e.g. a non-secret name clash)
+      // Present but not a family (e.g. a non-secret name clash); a key of this file is in `allKeys`.
+      if (allKeys.has(suggestion.slot) && (keys ??= new Set(entries.map((x) => x.key))).has(suggestion.slot)) continue;
       ctx.report({
         start: e.keyStart,
         end: e.keyEnd,
