@@ -1,5 +1,12 @@
 import { entropyTarget, keyRequirement, minimumBytes, purposeVerb, replacementAdvice, secretFacts, subjectOf, valueRulesApply } from '../placeholders';
-import type { Rule } from '../rule';
+import { carryIndexes, type FileContext, type Rule } from '../rule';
+import type { SecretFacts } from '../placeholders';
+import { carriedSelections, sameSelections, type CarriedSelections } from './carried';
+
+/** The secrets the rule reports in one file version, carried to the next while the HMAC selectors stay the same. */
+interface Memo extends CarriedSelections {
+  secrets: number[];
+}
 
 /**
  * Random keys are estimated from a small sample of their alphabet; allow for sampling noise
@@ -20,23 +27,27 @@ export const lowEntropySecretRule: Rule = {
   check(ctx) {
     if (ctx.isExample || ctx.secrets.length === 0) return;
     const facts = secretFacts(ctx);
-    for (let i = 0; i < ctx.secrets.length; i++) {
+    const recalled = ctx.recall<Memo>();
+    let memo: Memo;
+    if (recalled && !recalled.carried) memo = recalled.memo;
+    else {
+      const sel = carriedSelections(ctx, recalled);
+      const test = (i: number): boolean => isGuessable(ctx, facts, sel.selections, i);
+      let secrets: number[];
+      if (recalled && sameSelections(recalled.memo.selections, sel.selections)) secrets = carryIndexes(recalled.memo.secrets, recalled.carried!.secrets, test);
+      else {
+        secrets = [];
+        for (let i = 0; i < ctx.secrets.length; i++) if (test(i)) secrets.push(i);
+      }
+      memo = { ...sel, secrets };
+    }
+    ctx.keep(memo);
+    for (const i of memo.secrets) {
       const s = ctx.secrets[i];
-      if (!valueRulesApply(s, false)) continue;
       const purpose = s.klass.purpose;
       const st = facts.strength(i);
       const min = minimumBytes(purpose, ctx.config.minBytes);
-      if (min !== undefined) {
-        // Too short is short-secret's finding; this rule is for values long enough yet guessable.
-        const req = keyRequirement(s, ctx.config.minBytes, facts.hmacSelections(ctx.source.entries));
-        if (req && st.bytes < req.bytes) continue;
-      }
-      // A weak value is weak-secret's finding. Asked first: the weakness facts are cached per file
-      // and cheap, the entropy estimate may run zxcvbn (both only skip, so the order changes nothing).
-      if (facts.weakness(i)) continue;
       const target = entropyTarget(purpose);
-      const bar = st.randomLooking ? target * RANDOM_ESTIMATE_SLACK : target;
-      if (st.entropyBits >= bar) continue;
       const estimator = st.estimator === 'zxcvbn' ? 'zxcvbn estimate' : 'estimate from its characters';
       ctx.report({
         start: s.start,
@@ -48,3 +59,23 @@ export const lowEntropySecretRule: Rule = {
     }
   },
 };
+
+/** A value rule applies, the value is long enough and not weak, yet its entropy estimate is under the target. */
+function isGuessable(ctx: FileContext, facts: SecretFacts, selections: CarriedSelections['selections'], i: number): boolean {
+  const s = ctx.secrets[i];
+  if (!valueRulesApply(s, false)) return false;
+  const purpose = s.klass.purpose;
+  const st = facts.strength(i);
+  const min = minimumBytes(purpose, ctx.config.minBytes);
+  if (min !== undefined) {
+    // Too short is short-secret's finding; this rule is for values long enough yet guessable.
+    const req = keyRequirement(s, ctx.config.minBytes, selections);
+    if (req && st.bytes < req.bytes) return false;
+  }
+  // A weak value is weak-secret's finding. Asked first: the weakness facts are cached per file
+  // and cheap, the entropy estimate may run zxcvbn (both only skip, so the order changes nothing).
+  if (facts.weakness(i)) return false;
+  const target = entropyTarget(purpose);
+  const bar = st.randomLooking ? target * RANDOM_ESTIMATE_SLACK : target;
+  return st.entropyBits < bar;
+}

@@ -1,5 +1,22 @@
 import { keyRequirement, purposeNoun, replacementAdvice, secretFacts, subjectOf, valueRulesApply } from '../placeholders';
-import type { Rule } from '../rule';
+import { carryIndexes, type FileContext, type Rule } from '../rule';
+import type { SecretFacts } from '../placeholders';
+import { carriedSelections, sameSelections, type CarriedSelections } from './carried';
+
+/** The secrets the rule reports in one file version, carried to the next while the HMAC selectors stay the same. */
+interface Memo extends CarriedSelections {
+  secrets: number[];
+}
+
+function isShort(ctx: FileContext, facts: SecretFacts, selections: CarriedSelections['selections'], i: number): boolean {
+  const s = ctx.secrets[i];
+  if (!valueRulesApply(s, false)) return false;
+  const req = keyRequirement(s, ctx.config.minBytes, selections);
+  if (!req) return false;
+  if (facts.strength(i).bytes >= req.bytes) return false;
+  // weak-secret has already said the stronger thing about this value.
+  return !facts.weakness(i);
+}
 
 /** Random-looking secret with less key material than the algorithm needs (32 bytes; 48/64 for HS384/HS512) */
 export const shortSecretRule: Rule = {
@@ -14,16 +31,26 @@ export const shortSecretRule: Rule = {
   check(ctx) {
     if (ctx.isExample || ctx.secrets.length === 0) return;
     const facts = secretFacts(ctx);
-    const selections = facts.hmacSelections(ctx.source.entries);
-    for (let i = 0; i < ctx.secrets.length; i++) {
+    const recalled = ctx.recall<Memo>();
+    let memo: Memo;
+    if (recalled && !recalled.carried) memo = recalled.memo;
+    else {
+      const sel = carriedSelections(ctx, recalled);
+      const test = (i: number): boolean => isShort(ctx, facts, sel.selections, i);
+      let secrets: number[];
+      if (recalled && sameSelections(recalled.memo.selections, sel.selections)) secrets = carryIndexes(recalled.memo.secrets, recalled.carried!.secrets, test);
+      else {
+        secrets = [];
+        for (let i = 0; i < ctx.secrets.length; i++) if (test(i)) secrets.push(i);
+      }
+      memo = { ...sel, secrets };
+    }
+    ctx.keep(memo);
+    const selections = memo.selections;
+    for (const i of memo.secrets) {
       const s = ctx.secrets[i];
-      if (!valueRulesApply(s, false)) continue;
-      const req = keyRequirement(s, ctx.config.minBytes, selections);
-      if (!req) continue;
+      const req = keyRequirement(s, ctx.config.minBytes, selections)!;
       const st = facts.strength(i);
-      if (st.bytes >= req.bytes) continue;
-      // weak-secret has already said the stronger thing about this value.
-      if (facts.weakness(i)) continue;
       const purpose = s.klass.purpose;
       let need: string;
       if (req.selection) need = `${req.selection.key} selects ${req.selection.alg}, which needs at least ${req.bytes} (RFC 7518 §3.2)`;

@@ -1,8 +1,73 @@
 import { isMarker } from '../classify';
 import { minimumBytes, purposeVerb, replacementAdvice, secretFacts, subjectOf, valueRulesApply } from '../placeholders';
-import type { FileContext, Rule } from '../rule';
+import { carryIndexes, type FileContext, type Rule } from '../rule';
 import { slotBase } from '../slots';
 import type { EnvEntry } from '../types';
+
+/**
+ * What the rule reads of one file version, carried to the next (`FileContext.recall`): a keystroke
+ * re-reads the entries and secrets the re-parse produced, not every one.
+ */
+interface Memo {
+  /** Secrets with a weak value the rule applies to, in order. */
+  weak: number[];
+  /** Entries of a self-chosen secret key (but private keys) that are empty or hold a marker, in order. */
+  blanks: number[];
+  /** The keys of `blanks`. */
+  keys: ReadonlySet<string>;
+  /** Every entry of those keys, in order: where dotenv's last assignment is found. */
+  sameKey: number[];
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** A self-chosen secret that must be set (not a private key, whose strength is its algorithm's). */
+function requiredKind(ctx: FileContext, key: string): boolean {
+  const klass = ctx.classify(key);
+  return !!klass?.secret && klass.origin === 'self-chosen' && klass.purpose !== 'private-key';
+}
+
+/** An empty value or an `<angle-bracket>` marker, written as a value (not a reference or a default). */
+function blank(e: EnvEntry): boolean {
+  if (e.reference || e.interpolationDefault) return false;
+  // Cheap test first: this sees every re-parsed entry.
+  return e.value === '' || (e.value.indexOf('<') !== -1 && e.value.trim().startsWith('<') && isMarker(e.value));
+}
+
+function memoOf(ctx: FileContext): Memo {
+  const entries = ctx.source.entries;
+  const facts = secretFacts(ctx);
+  const weakTest = (i: number): boolean => valueRulesApply(ctx.secrets[i], false) && !!facts.weakness(i);
+  const blankTest = (i: number): boolean => blank(entries[i]) && requiredKind(ctx, entries[i].key);
+  const dotenvLike = ctx.source.format === 'dotenv' || ctx.source.format === 'compose';
+  const recalled = ctx.recall<Memo>();
+  if (recalled && !recalled.carried) return recalled.memo;
+  let weak: number[];
+  let blanks: number[] = [];
+  let memoKeys: ReadonlySet<string> = NO_KEYS;
+  if (recalled) {
+    weak = carryIndexes(recalled.memo.weak, recalled.carried!.secrets, weakTest);
+    if (dotenvLike) blanks = carryIndexes(recalled.memo.blanks, recalled.carried!.entries, blankTest);
+  } else {
+    weak = [];
+    for (let i = 0; i < ctx.secrets.length; i++) if (weakTest(i)) weak.push(i);
+    if (dotenvLike) for (let i = 0; i < entries.length; i++) if (blankTest(i)) blanks.push(i);
+  }
+  // The entries of those keys: carried while the blank keys are the same (the entries an edit
+  // kept or moved keep their keys), found again when they change.
+  let sameKey: number[] = [];
+  if (blanks.length > 0) {
+    const keys = new Set(blanks.map((i) => entries[i].key));
+    const before = recalled?.memo;
+    const test = (i: number): boolean => keys.has(entries[i].key);
+    if (before && before.keys.size === keys.size && [...keys].every((k) => before.keys.has(k))) sameKey = carryIndexes(before.sameKey, recalled!.carried!.entries, test);
+    else for (let i = 0; i < entries.length; i++) if (test(i)) sameKey.push(i);
+    memoKeys = keys;
+  }
+  const memo = { weak, blanks, keys: memoKeys, sameKey };
+  ctx.keep(memo);
+  return memo;
+}
 
 /** Placeholder, default, dictionary or pattern value for a secret the project chooses itself */
 export const weakSecretRule: Rule = {
@@ -17,11 +82,10 @@ export const weakSecretRule: Rule = {
   check(ctx) {
     if (ctx.isExample) return;
     const facts = secretFacts(ctx);
-    for (let i = 0; i < ctx.secrets.length; i++) {
+    const memo = memoOf(ctx);
+    for (const i of memo.weak) {
       const s = ctx.secrets[i];
-      if (!valueRulesApply(s, false)) continue;
-      const weak = facts.weakness(i);
-      if (!weak) continue;
+      const weak = facts.weakness(i)!;
       const purpose = s.klass.purpose;
       const st = facts.strength(i);
       const bytes = minimumBytes(purpose, ctx.config.minBytes) ?? ctx.config.minBytes;
@@ -52,7 +116,7 @@ export const weakSecretRule: Rule = {
         data: { reason: weak.reason, length: n, encoding: st.encoding },
       });
     }
-    reportMissingAndMarkers(ctx);
+    reportMissingAndMarkers(ctx, memo);
   },
 };
 
@@ -63,23 +127,18 @@ const REQUIRED_PURPOSES = new Set(['signing', 'encryption', 'session']);
  * Real files only: an empty signing/encryption/session key is missing, and an `<angle-bracket>`
  * marker left over from the example is a literal the app will use.
  */
-function reportMissingAndMarkers(ctx: FileContext): void {
-  const format = ctx.source.format;
-  if (format !== 'dotenv' && format !== 'compose') return;
+function reportMissingAndMarkers(ctx: FileContext, memo: Memo): void {
+  if (memo.blanks.length === 0) return;
   const entries = ctx.source.entries;
-  let lastValue: Map<string, string> | undefined;
   const previousSlots = new Set<string>();
   for (const f of ctx.families.values()) for (const k of f.previous) previousSlots.add(k);
-  for (const e of entries) {
-    if (e.reference || e.interpolationDefault) continue;
-    const empty = e.value === '';
-    // Cheap test first: this loop sees every entry of the file on every keystroke.
-    const marker = !empty && e.value.indexOf('<') !== -1 && e.value.trim().startsWith('<') && isMarker(e.value);
-    if (!empty && !marker) continue;
-    const klass = ctx.classify(e.key);
-    if (!klass?.secret || klass.origin !== 'self-chosen' || klass.purpose === 'private-key') continue;
-    // dotenv keeps the last assignment: an empty line overridden later is not what runs.
-    lastValue ??= lastValues(entries);
+  // dotenv keeps the last assignment: an empty line overridden later is not what runs.
+  const lastValue = new Map<string, string>();
+  for (const i of memo.sameKey) lastValue.set(entries[i].key, entries[i].value);
+  for (const i of memo.blanks) {
+    const e = entries[i];
+    const marker = e.value !== '';
+    const klass = ctx.classify(e.key)!;
     if (lastValue.get(e.key) !== e.value) continue;
     const bytes = minimumBytes(klass.purpose, ctx.config.minBytes) ?? ctx.config.minBytes;
     if (marker) {
@@ -103,12 +162,6 @@ function reportMissingAndMarkers(ctx: FileContext): void {
       data: { reason: 'missing', length: 0, encoding: 'text' },
     });
   }
-}
-
-function lastValues(entries: readonly EnvEntry[]): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const e of entries) m.set(e.key, e.value);
-  return m;
 }
 
 /** `X_PREVIOUS`, `X_V1`, `X_0` next to an existing `X` (or `X_1`): a slot, not the key in use. */
