@@ -1,6 +1,6 @@
 import { keyWords, type KeyClass } from '../classify';
 import { carryIndexes, type FileContext, type Rule } from '../rule';
-import { preferredPreviousSuffix, slotBase } from '../slots';
+import { preferredPreviousSuffix, slotBase, type SlotFamily } from '../slots';
 import type { Severity } from '../types';
 
 /**
@@ -74,6 +74,24 @@ function memoOf(ctx: FileContext): Memo {
   return memo;
 }
 
+/** What the rule says about a key (undefined: nothing), before the check for a clashing key in the file. */
+interface Outcome {
+  message: string;
+  severity: Severity;
+  slot: string;
+  scheme: string;
+}
+
+/**
+ * Outcomes by key, per file version's slot families (carried across keystrokes that keep them) and
+ * valid for one workspace key set and set of slot bases: everything an outcome reads. A keystroke
+ * then builds no message again for the thousands of signing keys of a long file.
+ */
+const outcomeMemo = new WeakMap<
+  ReadonlyMap<string, SlotFamily>,
+  { allKeys: ReadonlySet<string>; dual: ReadonlySet<string>; path: string; isExample: boolean; byKey: Map<string, Outcome | undefined> }
+>();
+
 const projectMemo = new WeakMap<ReadonlySet<string>, { slotIndex?: Map<string, string[]>; suffix?: string }>();
 
 export const missingPreviousSlotRule: Rule = {
@@ -108,6 +126,12 @@ export const missingPreviousSlotRule: Rule = {
       fileScheme: (): string => (fileScheme ??= dominantScheme(ctx)),
     };
     const members = familyMembers(ctx);
+    let outcomes = outcomeMemo.get(ctx.families);
+    if (!outcomes || outcomes.allKeys !== allKeys || outcomes.dual !== dual || outcomes.path !== ctx.source.path || outcomes.isExample !== ctx.isExample) {
+      outcomes = { allKeys, dual, path: ctx.source.path, isExample: ctx.isExample, byKey: new Map() };
+      outcomeMemo.set(ctx.families, outcomes);
+    }
+    const byKey = outcomes.byKey;
     const done = new Set<string>();
     for (const i of fileMemo.entries) {
       const e = entries[i];
@@ -119,48 +143,62 @@ export const missingPreviousSlotRule: Rule = {
       if (!ctx.isExample && !withValue.has(key)) continue;
       if (members.has(key)) continue;
 
-      const elsewhere = project.slotsOf(key);
-      const ownElsewhere = elsewhere.length > 0 || dual.has(key);
-      // The other bases, sorted once per set of bases; only the first three and the count are read.
-      let sortedDual = dualMemo.get(dual);
-      if (!sortedDual) dualMemo.set(dual, (sortedDual = [...dual].sort()));
-      const others = firstOthers(sortedDual, key, dual.has(key));
-      const suggestion = suggestSlot(ctx, key, elsewhere, project);
-      let severity: Severity;
-      let message: string;
-      if (ctx.isExample) {
-        if (!ownElsewhere && others.length === 0) continue;
-        severity = 'hint';
-        message = `${key} has no previous slot documented: add ${suggestion.slot} so installers know the app can verify with the old key during a rotation`;
-      } else if (ownElsewhere) {
-        severity = 'hint';
-        message = `${key} has no ${suggestion.slot} here, while another env file has a slot for it: add it before rotating ${key} in ${ctx.source.path}`;
-      } else if (others.length > 0) {
-        // A generic `*_SECRET` may not sign anything; only names that say so get the warning.
-        severity = explicitlySigning(key) ? 'warning' : 'hint';
-        const named = others.slice(0, 2).join(' and ') + (others.length > 2 ? ` (and ${others.length - 2} more)` : '');
-        const uses = `${named} ${others.length === 1 ? 'uses' : 'use'} dual-key verification`;
-        message =
-          severity === 'warning'
-            ? `${key} has no slot for the previous key, while ${uses}: rotating ${key} logs everyone out at once; add ${suggestion.slot} and verify with both`
-            : `${key} has no slot for the previous key, while ${uses}: if ${key} signs or encrypts anything that outlives a deploy, add ${suggestion.slot} and verify with both`;
-      } else {
-        severity = 'hint';
-        message = `${key} has no previous slot: rotating it invalidates every token or session signed with it at once. If the app can verify with two keys, add ${suggestion.slot}`;
-      }
+      let outcome: Outcome | undefined;
+      if (byKey.has(key)) outcome = byKey.get(key);
+      else byKey.set(key, (outcome = outcomeOf(ctx, key, dual, project)));
+      if (!outcome) continue;
       // Present but not a family (e.g. a non-secret name clash); a key of this file is in `allKeys`.
-      if (allKeys.has(suggestion.slot) && (keys ??= new Set(entries.map((x) => x.key))).has(suggestion.slot)) continue;
+      if (allKeys.has(outcome.slot) && (keys ??= new Set(entries.map((x) => x.key))).has(outcome.slot)) continue;
       ctx.report({
         start: e.keyStart,
         end: e.keyEnd,
         key,
-        message,
-        severity,
-        data: { base: key, suggestedSlot: suggestion.slot, scheme: suggestion.scheme },
+        message: outcome.message,
+        severity: outcome.severity,
+        data: { base: key, suggestedSlot: outcome.slot, scheme: outcome.scheme },
       });
     }
   },
 };
+
+/** What the rule says about signing key `key` of this file, under the workspace's key sets. */
+function outcomeOf(
+  ctx: FileContext,
+  key: string,
+  dual: ReadonlySet<string>,
+  project: { slotsOf(base: string): string[]; suffix(): string; hasKey(k: string): boolean; fileScheme(): string },
+): Outcome | undefined {
+  const elsewhere = project.slotsOf(key);
+  const ownElsewhere = elsewhere.length > 0 || dual.has(key);
+  // The other bases, sorted once per set of bases; only the first three and the count are read.
+  let sortedDual = dualMemo.get(dual);
+  if (!sortedDual) dualMemo.set(dual, (sortedDual = [...dual].sort()));
+  const others = firstOthers(sortedDual, key, dual.has(key));
+  const suggestion = suggestSlot(ctx, key, elsewhere, project);
+  let severity: Severity;
+  let message: string;
+  if (ctx.isExample) {
+    if (!ownElsewhere && others.length === 0) return undefined;
+    severity = 'hint';
+    message = `${key} has no previous slot documented: add ${suggestion.slot} so installers know the app can verify with the old key during a rotation`;
+  } else if (ownElsewhere) {
+    severity = 'hint';
+    message = `${key} has no ${suggestion.slot} here, while another env file has a slot for it: add it before rotating ${key} in ${ctx.source.path}`;
+  } else if (others.length > 0) {
+    // A generic `*_SECRET` may not sign anything; only names that say so get the warning.
+    severity = explicitlySigning(key) ? 'warning' : 'hint';
+    const named = others.slice(0, 2).join(' and ') + (others.length > 2 ? ` (and ${others.length - 2} more)` : '');
+    const uses = `${named} ${others.length === 1 ? 'uses' : 'use'} dual-key verification`;
+    message =
+      severity === 'warning'
+        ? `${key} has no slot for the previous key, while ${uses}: rotating ${key} logs everyone out at once; add ${suggestion.slot} and verify with both`
+        : `${key} has no slot for the previous key, while ${uses}: if ${key} signs or encrypts anything that outlives a deploy, add ${suggestion.slot} and verify with both`;
+  } else {
+    severity = 'hint';
+    message = `${key} has no previous slot: rotating it invalidates every token or session signed with it at once. If the app can verify with two keys, add ${suggestion.slot}`;
+  }
+  return { message, severity, slot: suggestion.slot, scheme: suggestion.scheme };
+}
 
 /** Signing, session and encryption secrets, and self-chosen token secrets (`ACCESS_TOKEN_SECRET`, seed 002). */
 function isRotatableSigningKey(key: string, klass: KeyClass): boolean {
