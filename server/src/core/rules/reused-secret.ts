@@ -42,6 +42,7 @@ export const reusedSecretRule: Rule = {
   },
   check(ctx) {
     const ws = ctx.workspace;
+    const local = localGroups(ctx);
     for (const s of ctx.secrets) {
       const occurrences = ws.occurrences(s.hash);
       if (occurrences.length < 2) continue;
@@ -50,6 +51,14 @@ export const reusedSecretRule: Rule = {
       if (si < 0) continue;
       const self = occurrences[si];
       const guessable = !ctx.strength(s.value).randomLooking;
+      const lg = local?.get(s.hash, occurrences, guessable);
+      if (lg) {
+        // A value only this file holds, its places as they were: the hits of the last check.
+        let r = lg.results[si];
+        if (r === undefined) lg.results[si] = r = localResult(self, si, group, occurrences, ws, guessable);
+        if (r) report(ctx, self, r.hits.map((i, h) => ({ o: occurrences[i], i, kind: r!.kinds[h] })), r.total, guessable, r.truncated);
+        continue;
+      }
       // A value pasted into thousands of places (a shared placeholder) is reported from the first
       // MAX_EXAMINED others; the finding then says "and more" instead of counting every one.
       let examined = 0;
@@ -93,6 +102,86 @@ export const reusedSecretRule: Rule = {
     }
   },
 };
+
+// ---- values only one file holds ----
+
+/** The hits of one place of a value: positions in the occurrence list, in report order. */
+interface LocalResult {
+  hits: number[];
+  kinds: Kind[];
+  total: number;
+  truncated: boolean;
+}
+
+interface LocalGroup {
+  /** What `relation()` reads of the places (see `localSignature`). */
+  sig: string;
+  guessable: boolean;
+  /** Per position: the result (null: no finding), computed when first asked. */
+  results: (LocalResult | null | undefined)[];
+}
+
+/**
+ * The findings of values that only this .env holds (all places in this file, none a URL password):
+ * `relation()` then reads the keys, classes and order of the places and nothing of the workspace,
+ * and a keystroke elsewhere in the file leaves them as they were. Kept per file (`FileContext.keep`)
+ * by keyed hash and checked against the places' signature before use; a value that gains a place in
+ * another file, or a URL password, is checked as usual.
+ */
+function localGroups(ctx: FileContext): { get(hash: string, occurrences: readonly Occurrence[], guessable: boolean): LocalGroup | undefined } | undefined {
+  if (ctx.source.format !== 'dotenv') return undefined;
+  const path = ctx.source.path;
+  const before = ctx.recall<Map<string, LocalGroup>>()?.memo;
+  const now = new Map<string, LocalGroup>();
+  ctx.keep(now);
+  return {
+    get(hash, occurrences, guessable) {
+      let g = now.get(hash);
+      if (g) return g;
+      const sig = localSignature(occurrences, path);
+      if (sig === undefined) return undefined;
+      g = before?.get(hash);
+      if (!g || g.sig !== sig || g.guessable !== guessable) g = { sig, guessable, results: [] };
+      now.set(hash, g);
+      return g;
+    },
+  };
+}
+
+/** The places' keys and classes in list order, when all are in `path`, in offset order, and none is from a URL. */
+function localSignature(occurrences: readonly Occurrence[], path: string): string | undefined {
+  let sig = '';
+  let last = -1;
+  for (const o of occurrences) {
+    if (o.path !== path || o.fromUrl || o.format !== 'dotenv' || o.start <= last) return undefined;
+    last = o.start;
+    sig += `${o.key}\u0001${o.klass.origin}\u0001${o.klass.purpose}\u0001${o.example ? 1 : 0}\u0002`;
+  }
+  return sig;
+}
+
+/** What `check` finds for the place at `si` (the same steps, the hits as positions). */
+function localResult(self: Occurrence, si: number, group: Group, occurrences: readonly Occurrence[], ws: WorkspaceView, guessable: boolean): LocalResult | null {
+  let examined = 0;
+  const hits: Hit[] = [];
+  for (let i = 0; i < occurrences.length; i++) {
+    const o = occurrences[i];
+    if (o === self || (o.start === self.start && o.path === self.path)) continue;
+    if (occurrences.length >= INDEX_FROM && examined >= MAX_EXAMINED) {
+      examined++;
+      break;
+    }
+    ++examined;
+    const kind = relation(self, si, o, i, group, occurrences, ws, guessable);
+    if (kind) hits.push({ o, i, kind });
+  }
+  if (hits.length === 0) return null;
+  // One path, positions in offset order: by kind, then by position (stable sort).
+  hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  const total = hits.length;
+  const shown = occurrences.length < INDEX_FROM ? hits : hits.slice(0, MAX_RELATED);
+  return { hits: shown.map((h) => h.i), kinds: shown.map((h) => h.kind), total, truncated: occurrences.length >= INDEX_FROM && examined > MAX_EXAMINED };
+}
 
 type Kind = 'example' | 'environments' | 'purposes';
 interface Hit {
