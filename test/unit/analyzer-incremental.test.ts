@@ -161,7 +161,9 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
         `APP_NAME_${i}=app`,
         `JWT_SECRET_${i}=changeme${i % 2}`,
         `STRIPE_SECRET_KEY_${i}=sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aB1cD2eF3gH4iJ5kL6mN7oP`,
-        `DATABASE_URL_${i}=postgres://app:Zq8vLw3nTt5rXy2p${i}@db:5432/app`,
+        `DATABASE_URL_${i}=postgres://${i % 2 ? 'app' : 'nis2'}:Zq8vLw3nTt5rXy2p${i % 3}@db:5432/app`,
+        `DB_PASSWORD_${i % 4}=Zq8vLw3nTt5rXy2p${i % 3}`,
+        `DB_USER_${i % 4}=${i % 3 ? 'app' : 'nis2'}`,
         `SESSION_SECRET_${i}="9f86d081884c7d659a2feaa0c55ad015a3bf4f1b${i}"`,
         i % 3 === 0 ? `SESSION_SECRET_${i}_VERSION=${i % 4}` : `# note ${i}`,
         i % 3 === 0 ? `SESSION_SECRET_${i}_V1=c2VjcmV0LXZhbHVlLXRoYXQtaXMtbG9uZy1lbm91Z2gtZm9yLWEta2V5` : `ENCRYPTION_KEY_${i}=`,
@@ -192,6 +194,28 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
       }),
       { numRuns: Math.max(1, Math.round(RUNS / 4)), seed: Number(process.env.FUZZ_SEED) || 6007 },
     );
+  });
+
+  it("typing into a *_USER value of the .env that holds a URL with the same password changes whether that is reuse", () => {
+    const pw = 'Zq8vLw3nTt5rXy2p';
+    const pad = Array.from({ length: 30 }, (_, i) => `APP_NAME_${i}=app`).join('\n');
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    let text = `SERVICE_USER=app\n${pad}\nSERVICE_PASSWORD=${pw}\n${pad}\nDATABASE_URL=postgres://app:${pw}@db:5432/app\nDIRECT_URL=postgres://app:${pw}@db:5432/app\n`;
+    a.setFile({ path: '.env', text });
+    const reused = () => a.findings('.env').filter((f) => f.ruleId === 'reused-secret').length;
+    assert.equal(reused(), 0, 'the same account: one secret');
+    for (const next of ['SERVICE_USER=appx', 'SERVICE_USER=app', 'SERVICE_USER=ap']) {
+      text = text.replace(/^SERVICE_USER=.*$/m, next);
+      a.setFile({ path: '.env', text });
+      assert.equal(show(a.findings('.env')), show(fresh(new Map([['.env', text]])).findings('.env')), next);
+    }
+    assert.equal(reused(), 3, 'another account with the same password: the password and both URLs say so');
+    // The scheme of a URL names its service: postgres:// and redis:// with one password are two secrets.
+    for (const scheme of ['redis', 'postgres']) {
+      text = text.replace(/^DIRECT_URL=[a-z]+:/m, `DIRECT_URL=${scheme}:`);
+      a.setFile({ path: '.env', text });
+      assert.equal(show(a.findings('.env')), show(fresh(new Map([['.env', text]])).findings('.env')), scheme);
+    }
   });
 
   it('an edit away from a shared value does not affect the files sharing it; changing the value does', () => {

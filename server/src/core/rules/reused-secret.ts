@@ -1,5 +1,5 @@
 import { keyWords } from '../classify';
-import type { FileContext, Occurrence, Rule, WorkspaceView } from '../rule';
+import type { FileContext, Occurrence, Rule, SecretValue, WorkspaceView } from '../rule';
 import { slotBase } from '../slots';
 import type { LineIndex } from '../text';
 import type { EnvEntry, ParsedSource, RelatedLocation } from '../types';
@@ -122,11 +122,11 @@ interface LocalGroup {
 }
 
 /**
- * The findings of values that only this .env holds (all places in this file, none a URL password):
- * `relation()` then reads the keys, classes and order of the places and nothing of the workspace,
+ * The findings of values that only this .env holds (all places in this file): `relation()` then
+ * reads the keys, classes, URL schemes and users and order of the places, and the file's user keys,
  * and a keystroke elsewhere in the file leaves them as they were. Kept per file (`FileContext.keep`)
  * by keyed hash and checked against the places' signature before use; a value that gains a place in
- * another file, or a URL password, is checked as usual.
+ * another file is checked as usual.
  */
 function localGroups(ctx: FileContext): { get(hash: string, occurrences: readonly Occurrence[], guessable: boolean): LocalGroup | undefined } | undefined {
   if (ctx.source.format !== 'dotenv') return undefined;
@@ -134,11 +134,19 @@ function localGroups(ctx: FileContext): { get(hash: string, occurrences: readonl
   const before = ctx.recall<Map<string, LocalGroup>>()?.memo;
   const now = new Map<string, LocalGroup>();
   ctx.keep(now);
+  let byStart: Map<number, SecretValue> | undefined;
+  const urlSecrets = (start: number): SecretValue | undefined => {
+    if (!byStart) {
+      byStart = new Map();
+      for (const s of ctx.secrets) if (s.fromUrl) byStart.set(s.start, s);
+    }
+    return byStart.get(start);
+  };
   return {
     get(hash, occurrences, guessable) {
       let g = now.get(hash);
       if (g) return g;
-      const sig = localSignature(occurrences, path);
+      const sig = localSignature(ctx, occurrences, path, urlSecrets);
       if (sig === undefined) return undefined;
       g = before?.get(hash);
       if (!g || g.sig !== sig || g.guessable !== guessable) g = { sig, guessable, results: [] };
@@ -148,14 +156,37 @@ function localGroups(ctx: FileContext): { get(hash: string, occurrences: readonl
   };
 }
 
-/** The places' keys and classes in list order, when all are in `path`, in offset order, and none is from a URL. */
-function localSignature(occurrences: readonly Occurrence[], path: string): string | undefined {
+/**
+ * What `relation()` reads of places that are all in `path` (in offset order), or undefined when
+ * they are not: keys, classes, and for URL passwords the URL's scheme and user. Where a URL and a
+ * password key meet, whether the file's `*_USER` keys name the URL's user.
+ */
+function localSignature(ctx: FileContext, occurrences: readonly Occurrence[], path: string, urlSecret: (start: number) => SecretValue | undefined): string | undefined {
   let sig = '';
   let last = -1;
+  let users: string[] | undefined;
+  let plain = false;
   for (const o of occurrences) {
-    if (o.path !== path || o.fromUrl || o.format !== 'dotenv' || o.start <= last) return undefined;
+    if (o.path !== path || o.format !== 'dotenv' || o.start <= last) return undefined;
     last = o.start;
-    sig += `${o.key}\u0001${o.klass.origin}\u0001${o.klass.purpose}\u0001${o.example ? 1 : 0}\u0002`;
+    sig += `${o.key}\u0001${o.klass.origin}\u0001${o.klass.purpose}\u0001${o.example ? 1 : 0}`;
+    if (o.fromUrl) {
+      const s = urlSecret(o.start);
+      if (!s || s.end !== o.end || s.key !== o.key) return undefined;
+      sig += `\u0001${schemeOf(s.entry.value) ?? ''}\u0001${o.urlUser ?? '\u0003'}`;
+      if (o.urlUser && !(users ??= []).includes(o.urlUser)) users.push(o.urlUser);
+    } else plain = true;
+    sig += '\u0002';
+  }
+  if (users && plain) {
+    // samePassword: a password key whose user keys hold the URL's user is the same account.
+    const values = userValues(ctx.source);
+    for (const o of occurrences) {
+      if (o.fromUrl || o.klass.purpose !== 'password') continue;
+      const keys = keyInfo(o.key).userKeys;
+      sig += '\u0004';
+      if (keys) for (const u of users) sig += keys.some((k) => values.get(k)?.has(u) === true) ? '1' : '0';
+    }
   }
   return sig;
 }
