@@ -63,6 +63,8 @@ interface FileState {
    * this one's (`FileContext.recall`); dropped once the rules have run on this version.
    */
   carry?: { memos: Map<string, unknown>; reuse: { entries: IndexReuse; secrets: IndexReuse } };
+  /** A version given to the parser with the previous one (a file being edited): rules keep their facts. */
+  editing?: boolean;
 }
 
 /** The same keys in the same order and the same slot bases: the workspace counts stay as they are. */
@@ -246,6 +248,7 @@ export class Analyzer implements WorkspaceView {
         : parseSource(input.path, input.text, formatOf(input.path), previous);
     const reuse = previous && source !== previous ? reuseOf(source) : undefined;
     const state = this.buildState(source, input.meta ?? {}, reuse ? before : undefined, reuse);
+    if (previous) state.editing = true;
     if (before) {
       // Files sharing a value with the old or the new version read this one only through what
       // `computeSignature` covers: when an edit leaves that as it was (most keystrokes), the index
@@ -707,8 +710,10 @@ export class Analyzer implements WorkspaceView {
         const prev = c?.memos.get(ruleId);
         return prev === undefined ? undefined : { memo: prev as T, carried: c!.reuse };
       },
-      keep(memo: unknown) {
+      keep(memo: unknown): boolean {
+        if (!st.editing) return false;
         (st.memos ??= new Map()).set(ruleId, memo);
+        return true;
       },
       report(f: ReportedFinding) {
         const range = st.lines.range(f.start, f.end);

@@ -103,8 +103,12 @@ export interface FileContext {
    * again on the same version when another file changes.
    */
   recall<T>(): Recalled<T> | undefined;
-  /** Stores this rule's facts of this file version, for `recall` (on this version or the next one). */
-  keep(memo: unknown): void;
+  /**
+   * Stores this rule's facts of this file version, for `recall` (on this version or the next one).
+   * Only files being edited (a version re-parsed from the previous one) keep facts: a load or a CLI
+   * run does not hold them for every file. Returns whether the facts were kept.
+   */
+  keep(memo: unknown): boolean;
 }
 
 /**

@@ -55,14 +55,14 @@ function signingCandidate(ctx: FileContext, key: string): boolean {
   return slotBase(key) === undefined && !/^(NEXT)?AUTH_SECRET$/i.test(key);
 }
 
-function memoOf(ctx: FileContext): Memo {
+function memoOf(ctx: FileContext): Memo & { kept: boolean } {
   const entries = ctx.source.entries;
   const secrets = ctx.secrets;
   const entryTest = (i: number): boolean => signingCandidate(ctx, entries[i].key);
   const secretTest = (i: number): boolean => !secrets[i].fromUrl && signingCandidate(ctx, secrets[i].key);
   const recalled = ctx.recall<Memo>();
   let memo: Memo;
-  if (recalled && !recalled.carried) return recalled.memo;
+  if (recalled && !recalled.carried) return { ...recalled.memo, kept: true };
   if (recalled) {
     memo = { entries: carryIndexes(recalled.memo.entries, recalled.carried!.entries, entryTest), secrets: carryIndexes(recalled.memo.secrets, recalled.carried!.secrets, secretTest) };
   } else {
@@ -70,8 +70,7 @@ function memoOf(ctx: FileContext): Memo {
     for (let i = 0; i < entries.length; i++) if (entryTest(i)) memo.entries.push(i);
     for (let i = 0; i < secrets.length; i++) if (secretTest(i)) memo.secrets.push(i);
   }
-  ctx.keep(memo);
-  return memo;
+  return { ...memo, kept: ctx.keep(memo) };
 }
 
 /** What the rule says about a key (undefined: nothing), before the check for a clashing key in the file. */
@@ -126,10 +125,11 @@ export const missingPreviousSlotRule: Rule = {
       fileScheme: (): string => (fileScheme ??= dominantScheme(ctx)),
     };
     const members = familyMembers(ctx);
-    let outcomes = outcomeMemo.get(ctx.families);
+    // Kept for files being edited only (like the facts above), not for every file of a load.
+    let outcomes = fileMemo.kept ? outcomeMemo.get(ctx.families) : undefined;
     if (!outcomes || outcomes.allKeys !== allKeys || outcomes.dual !== dual || outcomes.path !== ctx.source.path || outcomes.isExample !== ctx.isExample) {
       outcomes = { allKeys, dual, path: ctx.source.path, isExample: ctx.isExample, byKey: new Map() };
-      outcomeMemo.set(ctx.families, outcomes);
+      if (fileMemo.kept) outcomeMemo.set(ctx.families, outcomes);
     }
     const byKey = outcomes.byKey;
     const done = new Set<string>();

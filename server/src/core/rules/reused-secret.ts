@@ -133,7 +133,8 @@ function localGroups(ctx: FileContext): { get(hash: string, occurrences: readonl
   const path = ctx.source.path;
   const before = ctx.recall<Map<string, LocalGroup>>()?.memo;
   const now = new Map<string, LocalGroup>();
-  ctx.keep(now);
+  // Only for a file being edited: a load checks every group once anyway.
+  if (!ctx.keep(now)) return undefined;
   let byStart: Map<number, SecretValue> | undefined;
   const urlSecrets = (start: number): SecretValue | undefined => {
     if (!byStart) {
