@@ -572,7 +572,10 @@ const sourceIndex = new WeakMap<ParsedSource, SourceIndex>();
 function indexOf(src: ParsedSource): SourceIndex {
   let ix = sourceIndex.get(src);
   if (!ix) {
-    const entries = [...src.entries].sort((a, b) => a.valueStart - b.valueStart);
+    // Most parsers give the entries in offset order already: then no copy and no sort.
+    let sorted = true;
+    for (let i = 1; i < src.entries.length && sorted; i++) if (src.entries[i - 1].valueStart > src.entries[i].valueStart) sorted = false;
+    const entries = sorted ? src.entries : [...src.entries].sort((a, b) => a.valueStart - b.valueStart);
     ix = { entries, interpolation: entries.some((e) => e.interpolationVar !== undefined) };
     sourceIndex.set(src, ix);
   }
