@@ -30,7 +30,7 @@ step('workspace findings', () => { for (const st of files.values()) st.workspace
 step('file findings', () => { for (const st of files.values()) st.fileFindings = undefined; });
 step('signatures', () => { for (const st of files.values()) st.signature = undefined; });
 step('entryClass', () => { for (const st of files.values()) st.entryClass = undefined; });
-for (const k of ['hashCache', 'strengthCache', 'classCache', 'slotLike', 'keyCounts', 'keys', 'dualKeyCounts', 'keySetView', 'dualBasesView', 'index']) {
+for (const k of ['hashCache', 'strengthCache', 'keySetView', 'dualBasesView', 'classCache', 'slotLike', 'keyCounts', 'keys', 'dualKeyCounts', 'index']) {
   if (a[k] === undefined) continue;
   step(k, () => { if (a[k]?.clear) a[k].clear(); a[k] = undefined; });
 }

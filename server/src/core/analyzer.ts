@@ -405,7 +405,17 @@ export class Analyzer implements WorkspaceView {
         ? unreadableSource(input.path, formatOf(input.path), '', input.unreadable ?? 'unreadable file')
         : parseSource(input.path, input.text, formatOf(input.path), previous);
     const reuse = previous && source !== previous ? reuseOf(source) : undefined;
-    const state = this.buildState(source, input.meta ?? {}, reuse ? before : undefined, reuse);
+    // A new file's keys are counted before `buildState` classifies them, so that each new name's
+    // record is added once, in its place, rather than added by the classification and then moved
+    // to the end when counted (a churn that left a bulk load's key table with twice the slots).
+    if (!before) this.countEntryKeys(source.entries, +1);
+    let state: FileState;
+    try {
+      state = this.buildState(source, input.meta ?? {}, reuse ? before : undefined, reuse);
+    } catch (e) {
+      if (!before) this.countEntryKeys(source.entries, -1);
+      throw e;
+    }
     if (before) {
       // Files sharing a value with the old or the new version read this one only through what
       // `computeSignature` covers: when an edit leaves that as it was (most keystrokes), the index
@@ -422,9 +432,10 @@ export class Analyzer implements WorkspaceView {
     }
     // The new file's keys are counted before the old one's are released: a key the edit keeps never
     // drops to zero, so the workspace's key set (and what rules memoise on it) survives a keystroke.
-    if (!before || !(state.families === before.families && reuse && sameRegionKeys(before, state, reuse)) && !sameKeys(before, state)) {
+    if (!before) this.countFamilies(state, +1);
+    else if (!(state.families === before.families && reuse && sameRegionKeys(before, state, reuse)) && !sameKeys(before, state)) {
       this.countKeys(state, +1);
-      if (before) this.countKeys(before, -1);
+      this.countKeys(before, -1);
     }
   }
 
@@ -697,11 +708,19 @@ export class Analyzer implements WorkspaceView {
 
   /** Adds (+1) or releases (-1) a file's keys and slot bases in the workspace counts. */
   private countKeys(st: FileState, delta: 1 | -1): void {
-    for (const e of st.source.entries) {
+    this.countEntryKeys(st.source.entries, delta);
+    this.countFamilies(st, delta);
+  }
+
+  private countEntryKeys(entries: readonly EnvEntry[], delta: 1 | -1): void {
+    for (const e of entries) {
       const n = this.keys.addCount(e.key, delta);
       if (this.keys.slotLike(e.key)) this.notePresence('key:' + e.key, n > 0);
       if (n === 0 ? delta > 0 : n + delta <= 0) this.keySetView = undefined;
     }
+  }
+
+  private countFamilies(st: FileState, delta: 1 | -1): void {
     for (const f of st.families.values()) {
       if (f.scheme === 'immediate') continue;
       const n = this.dualKeyCounts.get(f.base) ?? 0;
