@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import ignore, { type Ignore } from 'ignore';
-import { classifyKeyName, isExampleFile, ownCopy, isMarker, isNonSecretValue, parseUrlPassword, type KeyClass } from './classify';
+import { classifyKeyName, isExampleFile, isMarker, isNonSecretValue, parseUrlPassword, type KeyClass } from './classify';
 import { DEFAULT_CONFIG, matchesAnyKeyGlob, type ProjectConfig } from './config';
 import { EMPTY_JOURNAL, parseJournal, type JournalIndex } from './journal-index';
 import { parseSource, unreadableSource } from './parse';
@@ -134,6 +134,176 @@ function computeSignature(st: FileState, a: Analyzer): string {
 }
 
 /**
+ * A copy of a key name that shares no storage with a larger string (a key parsed out of a file is a
+ * slice of the file's text, and a table holding the slice would hold the whole text). Unlike
+ * classify's `ownCopy`, whose `(' ' + s).slice(1)` is itself a slice of a one-longer copy, this is one flat
+ * string: ~30 bytes less per name, with ~200k names in a large monorepo.
+ */
+function flatCopy(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+// A key record packs, in one number (a small integer for counts below 32768), what the analyzer knows
+// of a key name: bits 0-1 its slot-likeness (0: not asked yet, 1: no, 2: yes), bits 2-15 its class
+// (0: not asked yet, 1: no class, n >= 2: the interned class n - 2), and above them how many entries
+// of the workspace's files have the name.
+const SLOT_MASK = 0b11;
+const SLOT_NO = 1;
+const SLOT_YES = 2;
+const CLASS_SHIFT = 2;
+const CLASS_MASK = 0xfffc;
+const CLASS_NONE = 1;
+const CLASS_REFS = 1 << 14;
+const COUNT_UNIT = 1 << 16;
+/** Records of names no file has (classified or looked at once) kept before they are swept. */
+const ABSENT_KEPT = 200_000;
+
+/**
+ * Everything the analyzer remembers per key name, in one map with one copy of each name: its class
+ * under the current config, whether it is slot-like, and how many entries have it. (Three maps,
+ * each with its own copy of ~200k names, were a third of the server's heap after indexing.)
+ * Classes are interned: the ~200k names share a few hundred distinct `KeyClass` objects.
+ */
+class KeyTable {
+  readonly records = new Map<string, number>();
+  /** Names with a count above zero. */
+  present = 0;
+  private readonly classes: KeyClass[] = [];
+  private readonly classRefs = new Map<string, number>();
+
+  count(key: string): number {
+    const r = this.records.get(key);
+    return r === undefined ? 0 : Math.floor(r / COUNT_UNIT);
+  }
+
+  has(key: string): boolean {
+    const r = this.records.get(key);
+    return r !== undefined && r >= COUNT_UNIT;
+  }
+
+  /** The cached class: undefined when not asked yet, null for none. */
+  klass(key: string): KeyClass | null | undefined {
+    const r = this.records.get(key);
+    if (r === undefined) return undefined;
+    const c = (r & CLASS_MASK) >> CLASS_SHIFT;
+    return c === 0 ? undefined : c === CLASS_NONE ? null : this.classes[c - 2];
+  }
+
+  /** Remembers `key`'s class; returns the interned object to hand out instead of `k`. */
+  setClass(key: string, k: KeyClass | undefined): KeyClass | undefined {
+    let ref = CLASS_NONE;
+    let out = k;
+    if (k) {
+      const id = `${k.secret ? 1 : 0}\u0000${k.origin}\u0000${k.purpose}\u0000${k.browserPrefix === undefined ? '\u0001' : k.browserPrefix}\u0000${k.reason}`;
+      let i = this.classRefs.get(id);
+      if (i === undefined && this.classes.length < CLASS_REFS - 2) {
+        this.classes.push(k);
+        this.classRefs.set(id, (i = this.classes.length - 1));
+      }
+      // A config with more distinct classes than the bits hold leaves the others uncached.
+      if (i === undefined) return k;
+      ref = i + 2;
+      out = this.classes[i];
+    }
+    const r = this.records.get(key);
+    if (r === undefined) this.add(key, ref << CLASS_SHIFT);
+    else this.records.set(key, r - (r & CLASS_MASK) + (ref << CLASS_SHIFT));
+    return out;
+  }
+
+  /** `slotBase(key) !== undefined`, cached. */
+  slotLike(key: string): boolean {
+    const r = this.records.get(key);
+    const bits = r === undefined ? 0 : r & SLOT_MASK;
+    if (bits !== 0) return bits === SLOT_YES;
+    const yes = slotBase(key) !== undefined;
+    if (r === undefined) this.add(key, yes ? SLOT_YES : SLOT_NO);
+    else this.records.set(key, r + (yes ? SLOT_YES : SLOT_NO));
+    return yes;
+  }
+
+  /**
+   * Adds `delta` to the count of `key`; returns the count before. A name whose count rises from zero
+   * moves to the end of the map, so that the present names iterate in the order they appeared (as
+   * the map of counts, which dropped a name at zero, did).
+   */
+  addCount(key: string, delta: number): number {
+    const r = this.records.get(key);
+    if (r === undefined) {
+      if (delta > 0) {
+        this.add(key, delta * COUNT_UNIT);
+        this.present++;
+      }
+      return 0;
+    }
+    const n = Math.floor(r / COUNT_UNIT);
+    const m = Math.max(0, n + delta);
+    const v = r + (m - n) * COUNT_UNIT;
+    if (n === 0 && m > 0) {
+      this.present++;
+      this.records.delete(key);
+      this.add(key, v);
+      return n;
+    }
+    if (n > 0 && m === 0) this.present--;
+    this.records.set(key, v);
+    return n;
+  }
+
+  /** Forgets every class (the config changed); counts and slot-likeness stay. */
+  clearClasses(): void {
+    for (const [key, r] of this.records) if ((r & CLASS_MASK) !== 0) this.records.set(key, r - (r & CLASS_MASK));
+  }
+
+  private add(key: string, v: number): void {
+    if (this.records.size - this.present >= ABSENT_KEPT) this.sweep();
+    this.records.set(flatCopy(key), v);
+  }
+
+  /** Drops the records of names no file has. */
+  private sweep(): void {
+    for (const [key, r] of this.records) if (r < COUNT_UNIT) this.records.delete(key);
+  }
+}
+
+/**
+ * The names with a count above zero, as a read-only set over the key table (not a copy: a set of
+ * ~200k names is ~10 MB of hash table). The analyzer hands out a new view whenever a name appears
+ * or disappears, so rules may memoise per view; an old view reads the table as it is now.
+ */
+class PresentKeys implements ReadonlySet<string> {
+  constructor(private readonly table: KeyTable) {}
+
+  get size(): number {
+    return this.table.present;
+  }
+
+  has(key: string): boolean {
+    return this.table.has(key);
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const [key, r] of this.table.records) if (r >= COUNT_UNIT) yield key;
+  }
+
+  values(): IterableIterator<string> {
+    return this.keys();
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    for (const key of this.keys()) yield [key, key];
+  }
+
+  forEach(fn: (value: string, value2: string, set: ReadonlySet<string>) => void, thisArg?: unknown): void {
+    for (const key of this.keys()) fn.call(thisArg, key, key, this);
+  }
+
+  [Symbol.iterator](): IterableIterator<string> {
+    return this.keys();
+  }
+}
+
+/**
  * The incremental engine: holds the parsed files of a workspace, an index of keyed value hashes,
  * the `.gitignore` files and the journal, and computes findings per file on demand. An update
  * returns the files whose findings may have changed, so an editor re-publishes only those.
@@ -147,7 +317,8 @@ export class Analyzer implements WorkspaceView {
   private readonly index = new Map<string, Occurrence[]>();
   private readonly gitignores = new Map<string, Ignore>();
   private journalIndex: JournalIndex = EMPTY_JOURNAL;
-  private keyCounts = new Map<string, number>();
+  /** Class, slot-likeness and count per key name (see `KeyTable`). */
+  private readonly keys = new KeyTable();
   private readonly dualKeyCounts = new Map<string, number>();
   /**
    * Bases of slot families and slot-like keys (`X_PREVIOUS`, `X_V2`, `X_VERSION`...) touched by the
@@ -165,8 +336,6 @@ export class Analyzer implements WorkspaceView {
    */
   private keySetView: ReadonlySet<string> | undefined;
   private dualBasesView: ReadonlySet<string> | undefined;
-  /** `slotBase(key) !== undefined` per key name: keys repeat across files and edits. */
-  private readonly slotLike = new Map<string, boolean>();
   /**
    * Files whose workspace findings are cached, least recently used first. Cross-file findings carry
    * related locations and are most of the engine's memory (~190 MB of 5,000 files' findings on the
@@ -183,8 +352,6 @@ export class Analyzer implements WorkspaceView {
    * In memory only, like the texts the values come from.
    */
   private readonly hashCache = new Map<string, string>();
-  /** `classify()` per key name under the current config (key names repeat across files and edits). */
-  private readonly classCache = new Map<string, KeyClass | null>();
   /** Counts configuration changes: a file state is reused for the next version only under the same one. */
   private epoch = 0;
 
@@ -204,7 +371,7 @@ export class Analyzer implements WorkspaceView {
   setConfig(config: ProjectConfig): Set<string> {
     this.config = config;
     this.epoch++;
-    this.classCache.clear();
+    this.keys.clearClasses();
     this.setFiles(
       [...this.files].map(([path, st]) => ({ path, text: st.source.unreadable ? undefined : st.source.text, unreadable: st.source.unreadable, meta: st.meta })),
     );
@@ -247,7 +414,17 @@ export class Analyzer implements WorkspaceView {
         ? unreadableSource(input.path, formatOf(input.path), '', input.unreadable ?? 'unreadable file')
         : parseSource(input.path, input.text, formatOf(input.path), previous);
     const reuse = previous && source !== previous ? reuseOf(source) : undefined;
-    const state = this.buildState(source, input.meta ?? {}, reuse ? before : undefined, reuse);
+    // A new file's keys are counted before `buildState` classifies them, so that each new name's
+    // record is added once, in its place, rather than added by the classification and then moved
+    // to the end when counted (a churn that left a bulk load's key table with twice the slots).
+    if (!before) this.countEntryKeys(source.entries, +1);
+    let state: FileState;
+    try {
+      state = this.buildState(source, input.meta ?? {}, reuse ? before : undefined, reuse);
+    } catch (e) {
+      if (!before) this.countEntryKeys(source.entries, -1);
+      throw e;
+    }
     if (previous) state.editing = true;
     if (before) {
       // Files sharing a value with the old or the new version read this one only through what
@@ -265,9 +442,10 @@ export class Analyzer implements WorkspaceView {
     }
     // The new file's keys are counted before the old one's are released: a key the edit keeps never
     // drops to zero, so the workspace's key set (and what rules memoise on it) survives a keystroke.
-    if (!before || !(state.families === before.families && reuse && sameRegionKeys(before, state, reuse)) && !sameKeys(before, state)) {
+    if (!before) this.countFamilies(state, +1);
+    else if (!(state.families === before.families && reuse && sameRegionKeys(before, state, reuse)) && !sameKeys(before, state)) {
       this.countKeys(state, +1);
-      if (before) this.countKeys(before, -1);
+      this.countKeys(before, -1);
     }
   }
 
@@ -349,7 +527,7 @@ export class Analyzer implements WorkspaceView {
   }
 
   allKeys(): ReadonlySet<string> {
-    return (this.keySetView ??= new Set(this.keyCounts.keys()));
+    return (this.keySetView ??= new PresentKeys(this.keys));
   }
 
   dualKeyBases(): ReadonlySet<string> {
@@ -386,7 +564,7 @@ export class Analyzer implements WorkspaceView {
       h = createHmac('sha256', this.hashKey).update(value, 'utf8').digest('hex');
       if (this.hashCache.size >= 100_000) this.hashCache.clear();
       // A copy: the value is a slice of its file's text and would keep that whole version alive.
-      this.hashCache.set(ownCopy(value), h);
+      this.hashCache.set(flatCopy(value), h);
     }
     return h;
   }
@@ -407,14 +585,9 @@ export class Analyzer implements WorkspaceView {
   }
 
   classify(key: string): KeyClass | undefined {
-    const hit = this.classCache.get(key);
+    const hit = this.keys.klass(key);
     if (hit !== undefined) return hit ?? undefined;
-    const k = this.classifyUncached(key);
-    // Above the distinct key names of a large monorepo (212k in the benchmark tree), so that the
-    // findings phase does not classify every name again after a clear.
-    if (this.classCache.size >= 400_000) this.classCache.clear();
-    this.classCache.set(ownCopy(key), k ?? null);
-    return k;
+    return this.keys.setClass(key, this.classifyUncached(key));
   }
 
   private classifyUncached(key: string): KeyClass | undefined {
@@ -559,17 +732,19 @@ export class Analyzer implements WorkspaceView {
 
   /** Adds (+1) or releases (-1) a file's keys and slot bases in the workspace counts. */
   private countKeys(st: FileState, delta: 1 | -1): void {
-    for (const e of st.source.entries) {
-      const n = this.keyCounts.get(e.key) ?? 0;
-      if (this.isSlotLike(e.key)) this.notePresence('key:' + e.key, n > 0);
-      const m = n + delta;
-      if (m > 0) {
-        if (n === 0) {
-          this.keySetView = undefined;
-          this.keyCounts.set(ownCopy(e.key), m);
-        } else this.keyCounts.set(e.key, m);
-      } else if (this.keyCounts.delete(e.key)) this.keySetView = undefined;
+    this.countEntryKeys(st.source.entries, delta);
+    this.countFamilies(st, delta);
+  }
+
+  private countEntryKeys(entries: readonly EnvEntry[], delta: 1 | -1): void {
+    for (const e of entries) {
+      const n = this.keys.addCount(e.key, delta);
+      if (this.keys.slotLike(e.key)) this.notePresence('key:' + e.key, n > 0);
+      if (n === 0 ? delta > 0 : n + delta <= 0) this.keySetView = undefined;
     }
+  }
+
+  private countFamilies(st: FileState, delta: 1 | -1): void {
     for (const f of st.families.values()) {
       if (f.scheme === 'immediate') continue;
       const n = this.dualKeyCounts.get(f.base) ?? 0;
@@ -578,19 +753,10 @@ export class Analyzer implements WorkspaceView {
       if (m > 0) {
         if (n === 0) {
           this.dualBasesView = undefined;
-          this.dualKeyCounts.set(ownCopy(f.base), m);
+          this.dualKeyCounts.set(flatCopy(f.base), m);
         } else this.dualKeyCounts.set(f.base, m);
       } else if (this.dualKeyCounts.delete(f.base)) this.dualBasesView = undefined;
     }
-  }
-
-  private isSlotLike(key: string): boolean {
-    let r = this.slotLike.get(key);
-    if (r === undefined) {
-      if (this.slotLike.size > 400_000) this.slotLike.clear();
-      this.slotLike.set(ownCopy(key), (r = slotBase(key) !== undefined));
-    }
-    return r;
   }
 
   private notePresence(id: string, present: boolean): void {
@@ -615,7 +781,7 @@ export class Analyzer implements WorkspaceView {
     this.propagated.clear();
     let slotsChanged = false;
     for (const [id, before] of this.presenceBefore) {
-      const now = id.startsWith('base:') ? this.dualKeyCounts.has(id.slice(5)) : this.keyCounts.has(id.slice(4));
+      const now = id.startsWith('base:') ? this.dualKeyCounts.has(id.slice(5)) : this.keys.has(id.slice(4));
       if (now !== before) slotsChanged = true;
     }
     this.presenceBefore.clear();
