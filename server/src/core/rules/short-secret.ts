@@ -1,12 +1,8 @@
 import { keyRequirement, purposeNoun, replacementAdvice, secretFacts, subjectOf, valueRulesApply } from '../placeholders';
-import { carryIndexes, type FileContext, type Rule } from '../rule';
+import type { FileContext, Rule } from '../rule';
 import type { SecretFacts } from '../placeholders';
-import { carriedSelections, sameSelections, type CarriedSelections } from './carried';
+import { carriedSecrets, type CarriedSelections } from './carried';
 
-/** The secrets the rule reports in one file version, carried to the next while the HMAC selectors stay the same. */
-interface Memo extends CarriedSelections {
-  secrets: number[];
-}
 
 function isShort(ctx: FileContext, facts: SecretFacts, selections: CarriedSelections['selections'], i: number): boolean {
   const s = ctx.secrets[i];
@@ -31,21 +27,7 @@ export const shortSecretRule: Rule = {
   check(ctx) {
     if (ctx.isExample || ctx.secrets.length === 0) return;
     const facts = secretFacts(ctx);
-    const recalled = ctx.recall<Memo>();
-    let memo: Memo;
-    if (recalled && !recalled.carried) memo = recalled.memo;
-    else {
-      const sel = carriedSelections(ctx, recalled);
-      const test = (i: number): boolean => isShort(ctx, facts, sel.selections, i);
-      let secrets: number[];
-      if (recalled && sameSelections(recalled.memo.selections, sel.selections)) secrets = carryIndexes(recalled.memo.secrets, recalled.carried!.secrets, test);
-      else {
-        secrets = [];
-        for (let i = 0; i < ctx.secrets.length; i++) if (test(i)) secrets.push(i);
-      }
-      memo = { ...sel, secrets };
-    }
-    ctx.keep(memo);
+    const memo = carriedSecrets(ctx, (selections, i) => isShort(ctx, facts, selections, i));
     const selections = memo.selections;
     for (const i of memo.secrets) {
       const s = ctx.secrets[i];
