@@ -7,7 +7,7 @@ export class LineIndex {
 
   /** `starts`, when given, must be the line starts of `text` (a parser that computed them already). */
   constructor(readonly text: string, starts?: Int32Array) {
-    this.starts = starts ?? (text.indexOf('\r') === -1 ? lfStarts(text) : anyEolStarts(text));
+    this.starts = starts ?? (text.indexOf('\r') === -1 ? lfLineStarts(text) : anyEolStarts(text));
   }
 
   get lineCount(): number {
@@ -60,7 +60,7 @@ export class LineIndex {
 }
 
 /** Line starts of a text without "\r": indexOf finds the breaks far faster than a loop over characters. */
-function lfStarts(text: string): Int32Array {
+export function lfLineStarts(text: string): Int32Array {
   let count = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
   const starts = new Int32Array(count);

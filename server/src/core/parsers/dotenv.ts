@@ -1,5 +1,6 @@
 import type { CommentedEntry, EnvEntry, ParseProblem, ParsedSource, QuoteStyle } from '../types';
 import { parseSuppressions } from '../suppressions';
+import { lfLineStarts } from '../text';
 
 /**
  * The line expression of the `dotenv` package's `parse` (lib/main.js, unchanged since v15), with
@@ -801,15 +802,6 @@ function movedLineStarts(old: Int32Array, text: string, p: number, oldEnd: numbe
   const d = newEnd - oldEnd;
   for (let i = after; i < old.length; i++) out[o++] = old[i] + d;
   return out;
-}
-
-/** Offsets where the lines of a text (with "\n" breaks only) start. */
-function lfLineStarts(text: string): Int32Array {
-  let count = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-  const starts = new Int32Array(count);
-  for (let i = text.indexOf('\n'), l = 1; i !== -1; i = text.indexOf('\n', i + 1)) starts[l++] = i + 1;
-  return starts;
 }
 
 /**
