@@ -3,6 +3,7 @@ import { parseUrlPassword, keyWords, type SecretOrigin, type SecretPurpose } fro
 import type { SecretValue } from './rule';
 import type { Strength } from './strength';
 import type { EnvEntry } from './types';
+import { ObjectMemo } from './object-memo';
 
 /**
  * Weak values: placeholders, published defaults, dictionary words, patterns, sentences and the
@@ -624,7 +625,7 @@ export class SecretFacts {
   }
 }
 
-const factsByFile = new WeakMap<readonly SecretValue[], SecretFacts>();
+const factsByFile = new ObjectMemo<readonly SecretValue[], SecretFacts>('factsByFile');
 
 export function secretFacts(ctx: { strength(value: string): Strength; readonly secrets: readonly SecretValue[] }): SecretFacts {
   let f = factsByFile.get(ctx.secrets);
@@ -730,7 +731,7 @@ interface SelectionIndex {
  * Per selections array (one per file version, from SecretFacts): a file of 10,000 lines can have
  * a hundred selectors, and every secret of it asked each of them.
  */
-const selectionIndexes = new WeakMap<readonly HmacSelection[], SelectionIndex>();
+const selectionIndexes = new ObjectMemo<readonly HmacSelection[], SelectionIndex>('selectionIndexes');
 
 function selectionIndex(selections: readonly HmacSelection[]): SelectionIndex {
   let ix = selectionIndexes.get(selections);

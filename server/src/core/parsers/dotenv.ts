@@ -1,6 +1,7 @@
 import type { CommentedEntry, EnvEntry, ParseProblem, ParsedSource, QuoteStyle } from '../types';
 import { parseSuppressions } from '../suppressions';
 import { lfLineStarts } from '../text';
+import { ObjectMemo } from '../object-memo';
 
 /**
  * The line expression of the `dotenv` package's `parse` (lib/main.js, unchanged since v15), with
@@ -243,9 +244,9 @@ export function lineStartsOf(source: ParsedSource): Int32Array | undefined {
 }
 
 const REACH_ALL = 0x7fffffff;
-const memos = new WeakMap<ParsedSource, DotenvMemo>();
+const memos = new ObjectMemo<ParsedSource, DotenvMemo>('memos');
 /** The lines a 'quoted-value-spans-assignments' message names, to renumber it when lines shift. */
-const swallowedInfo = new WeakMap<ParseProblem, { key: string; quoteLine: number; lastLine: number; swallowed: number[] }>();
+const swallowedInfo = new ObjectMemo<ParseProblem, { key: string; quoteLine: number; lastLine: number; swallowed: number[] }>('swallowedInfo');
 
 /** What one match of DOTENV_LINE becomes, given the lines of the (normalised) text. */
 interface ScanContext {

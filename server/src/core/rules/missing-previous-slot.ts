@@ -2,6 +2,7 @@ import { keyWords, type KeyClass } from '../classify';
 import { carryIndexes, type FileContext, type Rule } from '../rule';
 import { preferredPreviousSuffix, slotBase, type SlotFamily } from '../slots';
 import type { Severity } from '../types';
+import { ObjectMemo } from '../object-memo';
 
 /**
  * `missing-previous-slot`: a self-chosen signing, session or encryption secret with no slot for the
@@ -21,7 +22,7 @@ import type { Severity } from '../types';
  * `NEXTAUTH_SECRET` (NextAuth reads no second key; a `NEXTAUTH_SECRET_PREVIOUS` would be read by
  * nothing). Only dotenv files: config formats take their values from them.
  */
-const dualMemo = new WeakMap<ReadonlySet<string>, string[]>();
+const dualMemo = new ObjectMemo<ReadonlySet<string>, string[]>('dualMemo');
 
 /** `sorted` without `key`: the first three entries, and the count, which is all the messages read. */
 function firstOthers(sorted: string[], key: string, has: boolean): { length: number; slice(a: number, b: number): string[] } {
@@ -86,12 +87,12 @@ interface Outcome {
  * valid for one workspace key set and set of slot bases: everything an outcome reads. A keystroke
  * then builds no message again for the thousands of signing keys of a long file.
  */
-const outcomeMemo = new WeakMap<
+const outcomeMemo = new ObjectMemo<
   ReadonlyMap<string, SlotFamily>,
   { allKeys: ReadonlySet<string>; dual: ReadonlySet<string>; path: string; isExample: boolean; byKey: Map<string, Outcome | undefined> }
->();
+>('outcomeMemo');
 
-const projectMemo = new WeakMap<ReadonlySet<string>, { slotIndex?: Map<string, string[]>; suffix?: string }>();
+const projectMemo = new ObjectMemo<ReadonlySet<string>, { slotIndex?: Map<string, string[]>; suffix?: string }>('projectMemo');
 
 export const missingPreviousSlotRule: Rule = {
   meta: {

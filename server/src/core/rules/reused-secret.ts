@@ -3,6 +3,7 @@ import type { FileContext, Occurrence, Rule, SecretValue, WorkspaceView } from '
 import { slotBase } from '../slots';
 import type { LineIndex } from '../text';
 import type { EnvEntry, ParsedSource, RelatedLocation } from '../types';
+import { ObjectMemo } from '../object-memo';
 
 /**
  * `reused-secret`: one value (compared by its keyed hash, never by printing it) in more than one
@@ -286,7 +287,7 @@ const KIND_LABEL: Record<Kind, string> = { example: 'example file', environments
  * names each place in up to N findings. The objects are shared between those findings (nothing
  * mutates a finding); a location is made again when the workspace holds other lines for the path.
  */
-const relatedCache = new WeakMap<Occurrence, { lines: LineIndex; byKind: Partial<Record<Kind, RelatedLocation>> }>();
+const relatedCache = new ObjectMemo<Occurrence, { lines: LineIndex; byKind: Partial<Record<Kind, RelatedLocation>> }>('relatedCache');
 
 function relatedLocation(ws: WorkspaceView, o: Occurrence, kind: Kind): RelatedLocation | undefined {
   const lines = ws.lines(o.path);
@@ -399,7 +400,7 @@ interface Words {
  * mutates them; a profile also remembers the source it read, and is derived again if the
  * workspace holds another one for the path.
  */
-const profiles = new WeakMap<Occurrence, Profile>();
+const profiles = new ObjectMemo<Occurrence, Profile>('profiles');
 
 function profileOf(o: Occurrence, src: ParsedSource | undefined): Profile {
   let p = profiles.get(o);
@@ -429,7 +430,7 @@ interface Group {
   rankedLength?: number;
 }
 
-const groups = new WeakMap<readonly Occurrence[], Group>();
+const groups = new ObjectMemo<readonly Occurrence[], Group>('groups');
 
 function groupOf(occurrences: readonly Occurrence[]): Group {
   let g = groups.get(occurrences);
@@ -567,7 +568,7 @@ interface SourceIndex {
 }
 
 /** Per parsed source, not per check: a shared value makes every check look at the same files. */
-const sourceIndex = new WeakMap<ParsedSource, SourceIndex>();
+const sourceIndex = new ObjectMemo<ParsedSource, SourceIndex>('sourceIndex');
 
 function indexOf(src: ParsedSource): SourceIndex {
   let ix = sourceIndex.get(src);
