@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ALNUM, B64, B64URL, HEX, UPPER32, createRng } from './lib/prng.mjs';
 
 /** Bumped whenever the generator's output changes, so stale trees are rebuilt. */
-export const GENERATOR_VERSION = 5;
+export const GENERATOR_VERSION = 6;
 export const DEFAULT_SEED = 20260601;
 
 /** Full: ~5,000 files / ~500k lines. Quick: a tenth. */
@@ -250,9 +250,10 @@ function envItems(rng, pkg, secrets, env, lines, ctx) {
     kv('auth', 'NEXTAUTH_URL', `https://${pkg.name}.example.com`);
   }
   if (rng.chance(0.4)) kv('auth', 'CSRF_SECRET', secret(secrets.csrf), { secret: true });
-  if (ctx.hubTake(pkg, env)) {
-    comment('Platform-wide signing key (shared on purpose by the platform team)');
-    kv('auth', 'PLATFORM_SIGNING_KEY', ctx.hubValue, { secret: true, hub: true });
+  const hubKey = ctx.hubTake(pkg, env);
+  if (hubKey) {
+    comment('Platform-wide signing key (the platform team copied it into every service)');
+    kv('auth', hubKey, ctx.hubValue, { secret: true, hub: true });
   }
   if (rng.chance(0.35)) {
     // A service-prefixed webhook secret with its rotation slot: many distinct dual-key bases.
@@ -499,14 +500,18 @@ export function generateMonorepo(root, size, seed = DEFAULT_SEED) {
   const ctx = {
     V,
     hubValue: model.hubValue,
-    // Exactly hubOthers + 1 `.env` files (development environment) carry the hub value.
+    // Exactly hubOthers + 1 `.env` files (development environment) carry the hub value: the hub
+    // as PLATFORM_SIGNING_KEY, the others under their service's own name (BILLING_PLATFORM_SIGNING_KEY),
+    // so that every one of them has a reused-secret finding naming the others (one value under
+    // different keys), and an edit to the hub's value changes the findings of all of them.
+    // Returns the key to write, or false.
     hubTake: (pkg, env) => {
       if (env !== 'development' || pkg.hubDone) return false;
       const taken = (hub.file ? 1 : 0) + hub.others.length;
       if (taken >= size.hubOthers + 1) return false;
       pkg.hubDone = true;
       pkg.hubPending = true;
-      return true;
+      return taken === 0 ? hub.key : `${pkg.prefix}_${hub.key}`;
     },
     envValue: (pkg, salt, env) => {
       const k = `${pkg.name}|${salt}|${env}`;

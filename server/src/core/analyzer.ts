@@ -55,7 +55,7 @@ interface FileState {
   entryClass?: (KeyClass | null | undefined)[];
   fileFindings?: Finding[];
   workspaceFindings?: Finding[];
-  signature?: string;
+  signature?: Signature;
   /** Per rule id: what the rule kept for this version (`FileContext.keep`). */
   memos?: Map<string, unknown>;
   /**
@@ -117,20 +117,55 @@ function regionHasComma(entries: readonly EnvEntry[], from: number, to: number):
  * files' findings stale (the incremental property test in test/unit/analyzer-incremental.test.ts
  * compares every update with a fresh analysis).
  */
-function computeSignature(st: FileState, a: Analyzer): string {
-  const parts: string[] = [st.source.format, String(st.example), (st.source.envFiles ?? []).join('\u0000')];
+function computeSignature(st: FileState, a: Analyzer): Signature {
+  const fileParts: string[] = [st.source.format, String(st.example), (st.source.envFiles ?? []).join('\u0000')];
+  const secretParts: string[] = [];
   for (const s of st.secrets) {
     const p = st.lines.positionAt(s.start);
     const q = st.lines.positionAt(s.end);
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s.entry.value)?.[1] ?? '';
-    parts.push(
+    secretParts.push(
       [s.hash, s.key, p.line, p.character, q.line, q.character, s.fromUrl ? 1 : 0, s.fromUrl ? a.hash(parseUrlPassword(s.entry.value)?.user ?? '') : '', scheme, s.entry.interpolationVar ?? '', s.klass.origin, s.klass.purpose, s.entry.key].join('\u0001'),
     );
   }
   for (const e of st.source.entries) {
-    if (/[._](USER|USERNAME)$/i.test(e.key)) parts.push('u\u0001' + e.key + '\u0001' + a.hash(e.value));
+    if (/[._](USER|USERNAME)$/i.test(e.key)) fileParts.push('u\u0001' + e.key + '\u0001' + a.hash(e.value));
   }
-  return parts.join('\u0002');
+  const file = fileParts.join('\u0002');
+  return { file, secretParts, text: file + '\u0003' + secretParts.join('\u0002') };
+}
+
+/**
+ * What other files read of a file (see `computeSignature`): `file`, what every file sharing a value
+ * with it reads (format, example-ness, `env_file:` list, `*_USER` values); `secretParts[i]`, what
+ * the files sharing the value of `secrets[i]` read of that secret; `text`, all of it.
+ */
+interface Signature {
+  file: string;
+  secretParts: string[];
+  text: string;
+}
+
+/**
+ * The value hashes whose occurrences in a file differ between two versions with the same file-level
+ * signature: a file sharing only other values with it reads nothing that changed.
+ */
+function changedHashes(before: FileState, b: Signature, after: FileState, c: Signature): Set<string> {
+  const of = (st: FileState, sig: Signature): Map<string, string> => {
+    const m = new Map<string, string>();
+    for (let i = 0; i < st.secrets.length; i++) {
+      const h = st.secrets[i].hash;
+      const prev = m.get(h);
+      m.set(h, prev === undefined ? sig.secretParts[i] : prev + '\u0002' + sig.secretParts[i]);
+    }
+    return m;
+  };
+  const old = of(before, b);
+  const now = of(after, c);
+  const changed = new Set<string>();
+  for (const [h, part] of old) if (now.get(h) !== part) changed.add(h);
+  for (const h of now.keys()) if (!old.has(h)) changed.add(h);
+  return changed;
 }
 
 /**
@@ -430,12 +465,25 @@ export class Analyzer implements WorkspaceView {
       // Files sharing a value with the old or the new version read this one only through what
       // `computeSignature` covers: when an edit leaves that as it was (most keystrokes), the index
       // is updated but no other file is affected.
+      // Otherwise only the files sharing a value whose occurrences here changed are affected (an edit
+      // to one shared value re-checks the files sharing that value, not every file sharing any).
       const others = new Set<string>();
       this.unindexValues(before, others);
       this.forgetFindings(before);
       this.files.set(input.path, state);
       this.indexValues(state, others, false);
-      if (others.size > 0 && this.signatureOf(before) !== this.signatureOf(state)) for (const p of others) affected.add(p);
+      if (others.size > 0) {
+        const b = this.signatureOf(before);
+        const c = this.signatureOf(state);
+        if (b.text !== c.text) {
+          if (b.file !== c.file) for (const p of others) affected.add(p);
+          else {
+            for (const h of changedHashes(before, b, state, c)) {
+              for (const o of this.index.get(h) ?? []) if (o.path !== input.path) affected.add(o.path);
+            }
+          }
+        }
+      }
     } else {
       this.files.set(input.path, state);
       this.indexValues(state, affected, true);
@@ -603,7 +651,7 @@ export class Analyzer implements WorkspaceView {
   // ---- internals ----
 
   /** The cached signature of a file state (see `computeSignature`). */
-  private signatureOf(st: FileState): string {
+  private signatureOf(st: FileState): Signature {
     return (st.signature ??= computeSignature(st, this));
   }
 

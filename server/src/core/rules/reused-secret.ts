@@ -1,5 +1,5 @@
 import { keyWords } from '../classify';
-import type { FileContext, Occurrence, Rule, SecretValue, WorkspaceView } from '../rule';
+import type { FileContext, Occurrence, ReportedFinding, Rule, SecretValue, WorkspaceView } from '../rule';
 import { slotBase } from '../slots';
 import type { LineIndex } from '../text';
 import type { EnvEntry, ParsedSource, RelatedLocation } from '../types';
@@ -57,9 +57,24 @@ export const reusedSecretRule: Rule = {
         // A value only this file holds, its places as they were: the hits of the last check.
         let r = lg.results[si];
         if (r === undefined) lg.results[si] = r = localResult(self, si, group, occurrences, ws, guessable);
-        if (r) report(ctx, self, r.hits.map((i, h) => ({ o: occurrences[i], i, kind: r!.kinds[h] })), r.total, guessable, r.truncated);
+        if (r) reportAgain(ctx, self, r, occurrences, guessable);
         continue;
       }
+      // The list as the last check of this place saw it (same array, same length: the same
+      // places, see `Group.results`): its hits again, without comparing the places.
+      const results = group.resultsLength === occurrences.length ? group.results : undefined;
+      const known = results?.[si];
+      if (known !== undefined) {
+        if (known) reportAgain(ctx, self, known, occurrences, guessable);
+        continue;
+      }
+      if (!results) {
+        group.results = [];
+        group.resultsLength = occurrences.length;
+      }
+      const remember = (hits: readonly Hit[] | undefined, total: number, truncated: boolean): void => {
+        group.results![si] = hits ? { hits: hits.map((h) => h.i), kinds: hits.map((h) => h.kind), total, truncated } : null;
+      };
       // A value pasted into thousands of places (a shared placeholder) is reported from the first
       // MAX_EXAMINED others; the finding then says "and more" instead of counting every one.
       let examined = 0;
@@ -72,9 +87,13 @@ export const reusedSecretRule: Rule = {
           const kind = relation(self, si, o, i, group, occurrences, ws, guessable);
           if (kind) hits.push({ o, i, kind });
         }
-        if (hits.length === 0) continue;
+        if (hits.length === 0) {
+          remember(undefined, 0, false);
+          continue;
+        }
         // By kind, then by path and offset.
         hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
+        remember(hits, hits.length, false);
         report(ctx, self, hits, hits.length, guessable, false);
         continue;
       }
@@ -90,7 +109,10 @@ export const reusedSecretRule: Rule = {
         const kind = relation(self, si, o, i, group, occurrences, ws, guessable);
         if (kind) hitKeys[count++] = KIND_ORDER[kind] * n + rank[i];
       }
-      if (count === 0) continue;
+      if (count === 0) {
+        remember(undefined, 0, false);
+        continue;
+      }
       const sorted = hitKeys.subarray(0, count).sort();
       const shown: Hit[] = [];
       for (let h = 0; h < count && h < MAX_RELATED; h++) {
@@ -99,6 +121,7 @@ export const reusedSecretRule: Rule = {
         const i = order[key - kindOrder * n];
         shown.push({ o: occurrences[i], i, kind: KINDS[kindOrder] });
       }
+      remember(shown, count, examined > MAX_EXAMINED);
       report(ctx, self, shown, count, guessable, examined > MAX_EXAMINED);
     }
   },
@@ -112,6 +135,24 @@ interface LocalResult {
   kinds: Kind[];
   total: number;
   truncated: boolean;
+  /**
+   * The finding these hits make for the place `findingFor`, kept the second time it is asked for:
+   * a check that runs again on the same places (an edit to another value of the file) reports it
+   * as it is. Not kept the first time, so that a load or a CLI run, which asks once, holds no
+   * finding twice. A result carried to the next version of its file (a value only that file holds)
+   * has new places, at new offsets: its finding is made again for them.
+   */
+  finding?: ReportedFinding;
+  findingFor?: Occurrence;
+}
+
+/** Reports a result found before: its finding, made again from its hits unless kept for this place. */
+function reportAgain(ctx: FileContext, self: Occurrence, r: LocalResult, occurrences: readonly Occurrence[], guessable: boolean): void {
+  if (r.findingFor !== self || r.finding === undefined) {
+    r.finding = findingOf(ctx.workspace, self, r.hits.map((i, h) => ({ o: occurrences[i], i, kind: r.kinds[h] })), r.total, guessable, r.truncated);
+    r.findingFor = self;
+  }
+  ctx.report(r.finding);
 }
 
 interface LocalGroup {
@@ -236,6 +277,10 @@ const hitKeys = new Float64Array(MAX_EXAMINED);
  * says that not every place was examined.
  */
 function report(ctx: FileContext, self: Occurrence, hits: Hit[], total: number, guessable: boolean, truncated: boolean): void {
+  ctx.report(findingOf(ctx.workspace, self, hits, total, guessable, truncated));
+}
+
+function findingOf(ws: WorkspaceView, self: Occurrence, hits: Hit[], total: number, guessable: boolean, truncated: boolean): ReportedFinding {
   // Hits are sorted by kind first: the ones of the first kind are a prefix.
   const kind = hits[0].kind;
   const named: string[] = [];
@@ -270,14 +315,14 @@ function report(ctx: FileContext, self: Occurrence, hits: Hit[], total: number, 
     const h = hits[i];
     keySet.add(h.o.key);
     fileSet.add(h.o.path);
-    const loc = relatedLocation(ctx.workspace, h.o, h.kind);
+    const loc = relatedLocation(ws, h.o, h.kind);
     if (loc) related.push(loc);
   }
   const keys = [...keySet].sort();
   const files = [...fileSet].sort();
   const data: Record<string, string | boolean | string[]> = { keys, files, kind, guessable };
   if (truncated || total > shown) data.truncated = true;
-  ctx.report({ start: self.start, end: self.end, key: self.key, message, related, data });
+  return { start: self.start, end: self.end, key: self.key, message, related, data };
 }
 
 const KIND_LABEL: Record<Kind, string> = { example: 'example file', environments: 'another environment', purposes: 'another purpose' };
@@ -428,6 +473,15 @@ interface Group {
   /** The positions in (path, offset) order: `order[rank[i]] === i`. */
   order?: number[];
   rankedLength?: number;
+  /**
+   * What the check of each position found (null: nothing), for the list as it was at
+   * `resultsLength`. A finding about a place reads only the places in its list (and, through them,
+   * their files: a file that changes gets new places, in new lists), so while the list is the same
+   * array with the same length, a check finds what it found before: a file whose findings are
+   * recomputed because another value it holds changed skips the comparisons for this one.
+   */
+  results?: (LocalResult | null | undefined)[];
+  resultsLength?: number;
 }
 
 const groups = new ObjectMemo<readonly Occurrence[], Group>('groups');
