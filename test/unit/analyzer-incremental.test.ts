@@ -230,6 +230,31 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
     assert.deepEqual([...changed].sort(), ['hub/.env', 's0/.env', 's1/.env', 's2/.env', 's3/.env', 's4/.env']);
   });
 
+  it('an edit to one shared value affects only the files sharing that value; their other findings come back as the same objects', () => {
+    // hub/.env shares its JWT value with s0..s4 and its DB password with db/.env only; s0 also
+    // shares a session secret with t/.env. Changing the JWT value re-checks s0..s4, not db/.env, and
+    // s0's finding about the session secret (a list the edit did not touch) is, from the second
+    // re-check on (the first keeps it), the Finding it was.
+    const jwt = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+    const hub = `JWT_SECRET=${jwt}\nDB_PASSWORD=Zq8vLw3nTt5rXy2pQ7\n`;
+    const files: Record<string, string> = { 'hub/.env': hub, 'db/.env': 'POSTGRES_PASSWORD=Zq8vLw3nTt5rXy2pQ7\n', 't/.env': 'COOKIE_SECRET=c2VjcmV0LXZhbHVlLXRoYXQtaXMtbG9uZy1lbm91Z2g\n' };
+    for (let i = 0; i < 5; i++) files[`s${i}/.env`] = `NEXTAUTH_SECRET=${jwt}\n` + (i === 0 ? 'SESSION_SECRET=c2VjcmV0LXZhbHVlLXRoYXQtaXMtbG9uZy1lbm91Z2g\n' : '');
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    a.setFiles(Object.entries(files).map(([path, text]) => ({ path, text })));
+    const session = () => a.findings('s0/.env').find((f) => f.ruleId === 'reused-secret' && f.key === 'SESSION_SECRET');
+    assert.ok(session(), 'the session secret is reused');
+    assert.equal(session(), session(), 'cached findings are the same objects');
+    for (let n = 0; n < 4; n++) {
+      const before = session();
+      const text = hub.replace('0a08', n % 2 === 0 ? '0a09' : '0a08');
+      const affected = a.setFile({ path: 'hub/.env', text });
+      assert.deepEqual([...affected].sort(), ['hub/.env', 's0/.env', 's1/.env', 's2/.env', 's3/.env', 's4/.env'], `edit ${n}`);
+      if (n > 0) assert.equal(session(), before, `edit ${n}: the finding of an untouched list is reused`);
+      files['hub/.env'] = text;
+      for (const p of Object.keys(files)) assert.equal(show(a.findings(p)), show(fresh(new Map(Object.entries(files))).findings(p)), `edit ${n}: ${p}`);
+    }
+  });
+
   it("another file's *_USER value decides whether a URL password is the same account: changing it affects the URL's file", () => {
     const pw = 'Zq8vLw3nTt5rXy2p';
     const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });

@@ -11,6 +11,7 @@ import {
   WatchKind,
   type ClientCapabilities,
   type Connection,
+  type Diagnostic,
   type FileEvent,
   type InitializeParams,
   type InitializeResult,
@@ -20,6 +21,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from '../core/analyzer';
 import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, type ProjectConfig } from '../core/config';
+import { ObjectMemo } from '../core/object-memo';
+import type { Finding } from '../core/types';
 import { CONFIG_GLOBS, ENV_GLOBS, createFileSelector } from '../core/files';
 import { loadProjectConfig, readRegularText, readWorkspaceFile, walkWorkspace } from '../node/workspace';
 import {
@@ -92,6 +95,8 @@ export class SecretHygieneServer {
   private shuttingDown = false;
   /** Absolute path -> the URI string the client used for an open document. */
   private readonly openUris = new Map<string, string>();
+  /** Changes when `openUris` does: a diagnostic made before may name an open file by another URI. */
+  private uriGeneration = 0;
 
   constructor(readonly connection: Connection) {
     this.log = {
@@ -498,6 +503,7 @@ export class SecretHygieneServer {
   private async documentChanged(doc: TextDocument): Promise<void> {
     const abs = uriToPath(doc.uri);
     if (!abs) return;
+    if (this.openUris.get(abs) !== doc.uri) this.uriGeneration++;
     this.openUris.set(abs, doc.uri);
     const r = this.resolve(doc.uri, true);
     if (!r) return;
@@ -529,7 +535,7 @@ export class SecretHygieneServer {
     const abs = uriToPath(doc.uri);
     if (!abs) return;
     const r = this.resolve(doc.uri);
-    this.openUris.delete(abs);
+    if (this.openUris.delete(abs)) this.uriGeneration++;
     if (!r) return;
     const { folder, rel } = r;
     folder.analyzedVersions.delete(rel);
@@ -718,7 +724,16 @@ export class SecretHygieneServer {
       if (findings.length === 0 && !folder.published.has(rel) && !doc) return undefined;
       const uriOf = (p: string) => this.uriOf(folder, p);
       const withRelated = this.features.relatedInformation;
-      const diagnostics = findings.map((f) => toDiagnostic(f, uriOf, withRelated));
+      const generation = this.uriGeneration;
+      const diagnostics = findings.map((f) => {
+        // The engine hands out the same Finding while it holds (see Analyzer's `report`): its
+        // diagnostic is made once, and again only when the URI of an open document may differ.
+        const made = diagnosticsMade.get(f);
+        if (made !== undefined && made.generation === generation && made.withRelated === withRelated) return made.diagnostic;
+        const diagnostic = toDiagnostic(f, uriOf, withRelated);
+        diagnosticsMade.set(f, { generation, withRelated, diagnostic });
+        return diagnostic;
+      });
       if (findings.length > 0) folder.published.set(rel, countFindings(findings));
       else folder.published.delete(rel);
       return this.connection.sendDiagnostics({ uri: uriOf(rel), version: doc ? folder.analyzedVersions.get(rel) : undefined, diagnostics }).catch(() => undefined);
@@ -775,6 +790,9 @@ async function statMode(abs: string): Promise<number | undefined> {
     return undefined;
   }
 }
+
+/** The diagnostic made of a finding, per engine Finding object (see `publishOne`). */
+const diagnosticsMade = new ObjectMemo<Finding, { generation: number; withRelated: boolean; diagnostic: Diagnostic }>('diagnostic');
 
 export function startServer(connection: Connection): SecretHygieneServer {
   const server = new SecretHygieneServer(connection);
