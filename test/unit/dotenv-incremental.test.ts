@@ -5,6 +5,7 @@
  * on the previous incremental one). Failures report the fast-check seed, never a value.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { lineStartsOf, parseDotenv } from '../../server/src/core/parsers/dotenv';
 import { LineIndex } from '../../server/src/core/text';
@@ -105,5 +106,37 @@ describe('dotenv parser: the incremental path equals a full parse', function () 
     assert.equal(after.entries[1], before.entries[1]);
     assert.equal(after.entries[2].value, '33');
     assert.equal(after.entries[3].keyStart, before.entries[3].keyStart + 1);
+  });
+});
+
+describe('incremental parse: memory', () => {
+  it('typing into values of a large .env keeps no old version of the text alive (heap after 60 edits, forced GC, in a child process)', function () {
+    this.timeout(60_000);
+    // 20k lines (~1 MB): were every edited version kept by the entries re-parsed in it, 60 edits
+    // would hold ~60 MB more; the bound allows for caches and the collector's slack.
+    const analyzer = require.resolve('../../server/src/core/analyzer');
+    const script = `
+      const { Analyzer } = require(${JSON.stringify(analyzer)});
+      const lines = [];
+      let x = 12345;
+      const hex = () => { let h = ''; for (let k = 0; k < 40; k++) { x = (x * 1103515245 + 12345) % 2147483648; h += (x >> 16 & 15).toString(16); } return h; };
+      for (let i = 0; i < 20000; i++) lines.push(i % 4 === 0 ? 'SERVICE_' + i + '_SECRET=' + hex() : 'SERVICE_' + i + '_URL=https://svc' + i + '.example.com/api/v1');
+      const text = lines.join('\\n') + '\\n';
+      const a = new Analyzer({ hashKey: Buffer.from('k') });
+      a.setFile({ path: '.env', text }); a.findings('.env');
+      global.gc(); const before = process.memoryUsage().heapUsed;
+      let t = text;
+      for (let n = 0; n < 60; n++) {
+        const at = t.indexOf('\\n', (n * 7919 * 13) % t.length);
+        t = t.slice(0, at) + 'q' + t.slice(at);
+        a.setFile({ path: '.env', text: t });
+        if (n % 20 === 19) a.findings('.env');
+      }
+      global.gc(); global.gc();
+      process.stdout.write(String(process.memoryUsage().heapUsed - before));`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const grownMB = Number(r.stdout) / 1e6;
+    assert.ok(grownMB < 25, `heap grew ${grownMB.toFixed(1)} MB over 60 edits of a ${(20000 * 45) / 1e6} MB file`);
   });
 });

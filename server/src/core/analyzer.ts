@@ -12,7 +12,7 @@ import type { FileContext, FileMeta, IndexReuse, Occurrence, Recalled, ReportedF
 import { findSlotFamilies, slotBase, type SlotFamily } from './slots';
 import { estimateStrength, type Strength } from './strength';
 import { isSuppressed } from './suppressions';
-import { LineIndex } from './text';
+import { LineIndex, flatCopy } from './text';
 import type { EnvEntry, Finding, ParsedSource, Severity } from './types';
 
 /** How many files keep their workspace findings cached by default (see `wsCached`). */
@@ -169,15 +169,6 @@ function changedHashes(before: FileState, b: Signature, after: FileState, c: Sig
   return changed;
 }
 
-/**
- * A copy of a key name that shares no storage with a larger string (a key parsed out of a file is a
- * slice of the file's text, and a table holding the slice would hold the whole text). Unlike
- * classify's `ownCopy`, whose `(' ' + s).slice(1)` is itself a slice of a one-longer copy, this is one flat
- * string: ~30 bytes less per name, with ~200k names in a large monorepo.
- */
-function flatCopy(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
-}
 
 // A key record packs, in one number (a small integer for counts below 32768), what the analyzer knows
 // of a key name: bits 0-1 its slot-likeness (0: not asked yet, 1: no, 2: yes), bits 2-15 its class
@@ -469,7 +460,7 @@ export class Analyzer implements WorkspaceView {
       // Otherwise only the files sharing a value whose occurrences here changed are affected (an edit
       // to one shared value re-checks the files sharing that value, not every file sharing any).
       const others = new Set<string>();
-      this.unindexValues(before, others);
+      this.unindexValues(before, others, state);
       this.forgetFindings(before);
       this.files.set(input.path, state);
       this.indexValues(state, others, false);
@@ -626,7 +617,9 @@ export class Analyzer implements WorkspaceView {
     const h = this.hash(value);
     let s = this.strengthCache.get(h);
     if (!s) {
-      s = estimateStrength(value);
+      // A copy: the estimate may keep its value (zxcvbn runs when the entropy is first read), and
+      // the value is a slice of its file's text, which would keep that whole version alive.
+      s = estimateStrength(flatCopy(value));
       if (this.strengthCache.size > 50_000) this.strengthCache.clear();
       this.strengthCache.set(h, s);
     }
@@ -812,8 +805,16 @@ export class Analyzer implements WorkspaceView {
     if (!this.presenceBefore.has(id)) this.presenceBefore.set(id, present);
   }
 
-  private unindexValues(st: FileState, affected: Set<string>): void {
+  /**
+   * Takes a file's places out of the index. `next`, the version replacing it: a value it holds
+   * keeps its entry in the index, emptied for a moment, instead of being deleted and added again.
+   * (A V8 Map that deletes and re-adds hundreds of keys per keystroke rehashes often, and each
+   * replaced table stays linked to the next one, keeping old versions' places alive into the old
+   * generation: most of what a keystroke's young-generation collections copied.)
+   */
+  private unindexValues(st: FileState, affected: Set<string>, next?: FileState): void {
     const seen = new Set<string>();
+    const stays = next && next.secrets.length > 0 ? new Set(next.secrets.map((s) => s.hash)) : undefined;
     for (const s of st.secrets) {
       if (seen.has(s.hash)) continue;
       seen.add(s.hash);
@@ -821,7 +822,7 @@ export class Analyzer implements WorkspaceView {
       if (!list) continue;
       const kept = list.filter((o) => o.path !== st.source.path);
       for (const o of kept) affected.add(o.path);
-      if (kept.length === 0) this.index.delete(s.hash);
+      if (kept.length === 0 && !stays?.has(s.hash)) this.index.delete(s.hash);
       else this.index.set(s.hash, kept);
     }
   }

@@ -205,3 +205,14 @@ export function applyEdits(text: string, edits: readonly { start: number; end: n
   }
   return out + text.slice(pos);
 }
+
+/**
+ * A copy of a string that shares no storage with a larger one. A key or value parsed out of a file
+ * is a slice of the file's text (and a message built from it a concatenation holding the slice):
+ * a table or a later file version holding the slice would hold that whole text. Unlike
+ * classify's `ownCopy`, whose `(' ' + s).slice(1)` is itself a slice of a one-longer copy, this is
+ * one flat string. (V8 copies substrings shorter than 13 characters.)
+ */
+export function flatCopy(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}

@@ -1,6 +1,6 @@
 import type { CommentedEntry, EnvEntry, ParseProblem, ParsedSource, QuoteStyle } from '../types';
 import { parseSuppressions } from '../suppressions';
-import { lfLineStarts } from '../text';
+import { flatCopy, lfLineStarts } from '../text';
 import { ObjectMemo } from '../object-memo';
 
 /**
@@ -677,6 +677,11 @@ function reparseDotenv(path: string, text: string, previous: ParsedSource): Pars
       }
     }
   }
+  // What the re-parse made is copied out of this version's text: the next versions keep these
+  // entries (and their problems), and slices would keep every version of the text they were parsed
+  // in alive (a 100k-line file: 4 MB more per keystroke in a value, until the entry is re-parsed).
+  for (const e of newEntries) detachEntry(e);
+  for (const ps of newProbs) if (ps) for (const q of ps) detachProblem(q);
   const suffixFrom = resumeAt === -1 ? oldCount : resumeAt;
   const suffixCount = oldCount - suffixFrom;
   const lineResync = suffixCount > 0 ? oldEntries[suffixFrom].line + lineDelta : lineCount;
@@ -739,7 +744,11 @@ function reparseDotenv(path: string, text: string, previous: ParsedSource): Pars
     problems.push(memo.skipped[si]);
     skippedLines.push(memo.skippedLines[si]);
   }
+  const commentedFrom = commented.length;
+  const problemsFrom = problems.length;
   lineItems(c, lineRestart, lineResync, covered, NO_LINES, commented, problems, skippedLines);
+  for (let i = commentedFrom; i < commented.length; i++) commented[i].key = flatCopy(commented[i].key);
+  for (let i = problemsFrom; i < problems.length; i++) detachProblem(problems[i]);
   if (suffixCount > 0) {
     for (const ce of previous.commented) {
       if (ce.line < oldResyncLine) continue;
@@ -768,6 +777,18 @@ function reparseDotenv(path: string, text: string, previous: ParsedSource): Pars
   memos.set(source, { ends, reach, lastLines, probs, skipped: problems.slice(skippedStart), skippedLines, lineCount, lineStarts, keyHashes, reuse });
   reportDuplicates(entries, keyHashes, problems);
   return source;
+}
+
+function detachEntry(e: EnvEntry): void {
+  e.key = flatCopy(e.key);
+  e.value = flatCopy(e.value);
+  if (e.interpolationVar !== undefined) e.interpolationVar = flatCopy(e.interpolationVar);
+}
+
+function detachProblem(q: ParseProblem): void {
+  q.message = flatCopy(q.message);
+  const info = swallowedInfo.get(q);
+  if (info) info.key = flatCopy(info.key);
 }
 
 const NO_LINES: number[] = [];
