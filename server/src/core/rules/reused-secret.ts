@@ -65,15 +65,55 @@ export const reusedSecretRule: Rule = {
       const results = group.resultsLength === occurrences.length ? group.results : undefined;
       const known = results?.[si];
       if (known !== undefined) {
-        if (known) reportAgain(ctx, self, known, occurrences, guessable);
+        if (known) {
+          let f = group.findings?.[si];
+          if (f === undefined) {
+            const hits: Hit[] = [];
+            for (let h = 2; h < known.length; h++) {
+              const i = known[h] >> 2;
+              hits.push({ o: occurrences[i], i, kind: KINDS[known[h] & 3] });
+            }
+            f = findingOf(ws, self, hits, known[0], guessable, known[1] === 1);
+            (group.findings ??= [])[si] = f;
+          }
+          ctx.report(f);
+        }
         continue;
       }
-      if (!results) {
+      // Kept from the second check of a place on: a load or a CLI run checks each place once and
+      // keeps nothing (one bit per place of a short list says it was checked).
+      let keep: boolean;
+      if (group.seenLength !== occurrences.length) {
+        group.seen = occurrences.length <= 31 ? 0 : new Uint8Array(occurrences.length);
+        group.seenLength = occurrences.length;
+      }
+      if (typeof group.seen === 'number') {
+        const bit = 1 << si;
+        keep = (group.seen & bit) !== 0;
+        group.seen |= bit;
+      } else {
+        keep = group.seen![si] === 1;
+        group.seen![si] = 1;
+      }
+      if (keep && !results) {
         group.results = [];
         group.resultsLength = occurrences.length;
+        group.findings = undefined;
       }
       const remember = (hits: readonly Hit[] | undefined, total: number, truncated: boolean): void => {
-        group.results![si] = hits ? { hits: hits.map((h) => h.i), kinds: hits.map((h) => h.kind), total, truncated } : null;
+        if (!keep) return;
+        if (!hits) {
+          group.results![si] = null;
+          return;
+        }
+        const packed = [total, truncated ? 1 : 0];
+        for (const h of hits) packed.push(h.i * 4 + KIND_ORDER[h.kind]);
+        group.results![si] = packed;
+      };
+      const found = (hits: Hit[], total: number, truncated: boolean): void => {
+        const f = findingOf(ws, self, hits, total, guessable, truncated);
+        if (keep) (group.findings ??= [])[si] = f;
+        ctx.report(f);
       };
       // A value pasted into thousands of places (a shared placeholder) is reported from the first
       // MAX_EXAMINED others; the finding then says "and more" instead of counting every one.
@@ -94,7 +134,7 @@ export const reusedSecretRule: Rule = {
         // By kind, then by path and offset.
         hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
         remember(hits, hits.length, false);
-        report(ctx, self, hits, hits.length, guessable, false);
+        found(hits, hits.length, false);
         continue;
       }
       // A long list: each hit is one number, kind then (path, offset) rank, so that ordering them is a
@@ -122,7 +162,7 @@ export const reusedSecretRule: Rule = {
         shown.push({ o: occurrences[i], i, kind: KINDS[kindOrder] });
       }
       remember(shown, count, examined > MAX_EXAMINED);
-      report(ctx, self, shown, count, guessable, examined > MAX_EXAMINED);
+      found(shown, count, examined > MAX_EXAMINED);
     }
   },
 };
@@ -276,10 +316,6 @@ const hitKeys = new Float64Array(MAX_EXAMINED);
  * `hits` are the first of `total` hits in order (at least the first MAX_RELATED of them); `truncated`
  * says that not every place was examined.
  */
-function report(ctx: FileContext, self: Occurrence, hits: Hit[], total: number, guessable: boolean, truncated: boolean): void {
-  ctx.report(findingOf(ctx.workspace, self, hits, total, guessable, truncated));
-}
-
 function findingOf(ws: WorkspaceView, self: Occurrence, hits: Hit[], total: number, guessable: boolean, truncated: boolean): ReportedFinding {
   // Hits are sorted by kind first: the ones of the first kind are a prefix.
   const kind = hits[0].kind;
@@ -475,13 +511,23 @@ interface Group {
   rankedLength?: number;
   /**
    * What the check of each position found (null: nothing), for the list as it was at
-   * `resultsLength`. A finding about a place reads only the places in its list (and, through them,
-   * their files: a file that changes gets new places, in new lists), so while the list is the same
-   * array with the same length, a check finds what it found before: a file whose findings are
-   * recomputed because another value it holds changed skips the comparisons for this one.
+   * `resultsLength`: `[total, truncated ? 1 : 0, ...hits as position * 4 + KIND_ORDER]`, kept from
+   * the second check of a place on (see `seen`). A finding about a place
+   * reads only the places in its list (and, through them, their files: a file that changes gets new
+   * places, in new lists), so while the list is the same array with the same length, a check
+   * finds what it found before: a file whose findings are recomputed because another value it
+   * holds changed skips the comparisons for this one.
    */
-  results?: (LocalResult | null | undefined)[];
+  results?: (number[] | null | undefined)[];
   resultsLength?: number;
+  /** The finding of each position, kept with its result. */
+  findings?: (ReportedFinding | undefined)[];
+  /**
+   * The positions checked once, for the list as it was at `seenLength`: bit i of a number for up to
+   * 31 places, else a byte per place.
+   */
+  seen?: number | Uint8Array;
+  seenLength?: number;
 }
 
 const groups = new ObjectMemo<readonly Occurrence[], Group>('groups');
