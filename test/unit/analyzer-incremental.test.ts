@@ -252,6 +252,10 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
       if (n > 0) assert.equal(session(), before, `edit ${n}: the finding of an untouched list is reused`);
       files['hub/.env'] = text;
       for (const p of Object.keys(files)) assert.equal(show(a.findings(p)), show(fresh(new Map(Object.entries(files))).findings(p)), `edit ${n}: ${p}`);
+      // The value the edit replaced leaves the index (its entry is kept only while the edit runs).
+      const index = (a as unknown as { index: Map<string, unknown[]> }).index;
+      assert.ok([...index.values()].every((list) => list.length > 0), `edit ${n}: no empty entry in the index`);
+      assert.equal(index.size, (fresh(new Map(Object.entries(files))) as unknown as { index: Map<string, unknown[]> }).index.size, `edit ${n}: as many values as a fresh analysis`);
     }
   });
 

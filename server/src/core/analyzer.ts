@@ -169,7 +169,6 @@ function changedHashes(before: FileState, b: Signature, after: FileState, c: Sig
   return changed;
 }
 
-
 // A key record packs, in one number (a small integer for counts below 32768), what the analyzer knows
 // of a key name: bits 0-1 its slot-likeness (0: not asked yet, 1: no, 2: yes), bits 2-15 its class
 // (0: not asked yet, 1: no class, n >= 2: the interned class n - 2), and above them how many entries
@@ -456,14 +455,16 @@ export class Analyzer implements WorkspaceView {
     if (before) {
       // Files sharing a value with the old or the new version read this one only through what
       // `computeSignature` covers: when an edit leaves that as it was (most keystrokes), the index
-      // is updated but no other file is affected.
-      // Otherwise only the files sharing a value whose occurrences here changed are affected (an edit
-      // to one shared value re-checks the files sharing that value, not every file sharing any).
+      // is updated but no other file is affected. Otherwise only the files sharing a value whose
+      // places here changed are (an edit to one shared value re-checks the files sharing that
+      // value, not every file sharing any), unless what all of them read changed.
       const others = new Set<string>();
-      this.unindexValues(before, others, state);
+      const emptied: string[] = [];
+      this.unindexValues(before, others, emptied);
       this.forgetFindings(before);
       this.files.set(input.path, state);
       this.indexValues(state, others, false);
+      for (const h of emptied) if (this.index.get(h)?.length === 0) this.index.delete(h);
       if (others.size > 0) {
         const b = this.signatureOf(before);
         const c = this.signatureOf(state);
@@ -806,15 +807,15 @@ export class Analyzer implements WorkspaceView {
   }
 
   /**
-   * Takes a file's places out of the index. `next`, the version replacing it: a value it holds
-   * keeps its entry in the index, emptied for a moment, instead of being deleted and added again.
-   * (A V8 Map that deletes and re-adds hundreds of keys per keystroke rehashes often, and each
-   * replaced table stays linked to the next one, keeping old versions' places alive into the old
-   * generation: most of what a keystroke's young-generation collections copied.)
+   * Takes a file's places out of the index. With `emptied` (the file is being replaced), a value
+   * left with no place keeps its entry, empty, and is listed there: the caller deletes the entries
+   * still empty once the new version is indexed. (A V8 Map that deletes and re-adds hundreds of
+   * keys per keystroke rehashes often, and each replaced table stays linked to the next one,
+   * keeping old versions' places alive into the old generation: most of what a keystroke's
+   * young-generation collections copied.)
    */
-  private unindexValues(st: FileState, affected: Set<string>, next?: FileState): void {
+  private unindexValues(st: FileState, affected: Set<string>, emptied?: string[]): void {
     const seen = new Set<string>();
-    const stays = next && next.secrets.length > 0 ? new Set(next.secrets.map((s) => s.hash)) : undefined;
     for (const s of st.secrets) {
       if (seen.has(s.hash)) continue;
       seen.add(s.hash);
@@ -822,8 +823,9 @@ export class Analyzer implements WorkspaceView {
       if (!list) continue;
       const kept = list.filter((o) => o.path !== st.source.path);
       for (const o of kept) affected.add(o.path);
-      if (kept.length === 0 && !stays?.has(s.hash)) this.index.delete(s.hash);
-      else this.index.set(s.hash, kept);
+      if (kept.length > 0 || emptied) this.index.set(s.hash, kept);
+      else this.index.delete(s.hash);
+      if (kept.length === 0) emptied?.push(s.hash);
     }
   }
 
