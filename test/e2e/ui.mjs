@@ -427,7 +427,15 @@ export async function runUiTests({ tools, tmp, extensionsDir, prepareWorkspace, 
       await wb.gotoLine(4, 14);
       await page.keyboard.press('Control+.');
       const menu = page.locator('.action-widget').first();
-      await menu.waitFor({ timeout: 20_000 });
+      // Ctrl+. once went unanswered in CI (the lightbulb was on the line, the editor had the cursor,
+      // no menu in 20 s; it passed on every other run): then the palette's "Quick Fix..." opens it.
+      try {
+        await menu.waitFor({ timeout: 10_000 });
+      } catch {
+        console.log('[e2e] the quick-fix menu did not open on Ctrl+.; opening it with "Quick Fix..." from the command palette');
+        await wb.runCommand('Quick Fix...');
+        await menu.waitFor({ timeout: 20_000 });
+      }
       await menu.locator('.monaco-list-row', { hasText: 'Replace JWT_SECRET with a new 32-byte secret' }).first().waitFor({ timeout: 20_000 });
       const text = await menu.innerText();
       assert(/Disable weak-secret for this line/.test(text), 'no "Disable weak-secret for this line"');
