@@ -65,19 +65,7 @@ export const reusedSecretRule: Rule = {
       const results = group.resultsLength === occurrences.length ? group.results : undefined;
       const known = results?.[si];
       if (known !== undefined) {
-        if (known) {
-          let f = group.findings?.[si];
-          if (f === undefined) {
-            const hits: Hit[] = [];
-            for (let h = 2; h < known.length; h++) {
-              const i = known[h] >> 2;
-              hits.push({ o: occurrences[i], i, kind: KINDS[known[h] & 3] });
-            }
-            f = findingOf(ws, self, hits, known[0], guessable, known[1] === 1);
-            (group.findings ??= [])[si] = f;
-          }
-          ctx.report(f);
-        }
+        if (known) ctx.report(known);
         continue;
       }
       // Kept from the second check of a place on: a load or a CLI run checks each place once and
@@ -98,22 +86,11 @@ export const reusedSecretRule: Rule = {
       if (keep && !results) {
         group.results = [];
         group.resultsLength = occurrences.length;
-        group.findings = undefined;
       }
-      const remember = (hits: readonly Hit[] | undefined, total: number, truncated: boolean): void => {
-        if (!keep) return;
-        if (!hits) {
-          group.results![si] = null;
-          return;
-        }
-        const packed = [total, truncated ? 1 : 0];
-        for (const h of hits) packed.push(h.i * 4 + KIND_ORDER[h.kind]);
-        group.results![si] = packed;
-      };
-      const found = (hits: Hit[], total: number, truncated: boolean): void => {
-        const f = findingOf(ws, self, hits, total, guessable, truncated);
-        if (keep) (group.findings ??= [])[si] = f;
-        ctx.report(f);
+      const found = (hits: Hit[] | undefined, total: number, truncated: boolean): void => {
+        const f = hits ? findingOf(ws, self, hits, total, guessable, truncated) : null;
+        if (keep) group.results![si] = f;
+        if (f) ctx.report(f);
       };
       // A value pasted into thousands of places (a shared placeholder) is reported from the first
       // MAX_EXAMINED others; the finding then says "and more" instead of counting every one.
@@ -128,12 +105,11 @@ export const reusedSecretRule: Rule = {
           if (kind) hits.push({ o, i, kind });
         }
         if (hits.length === 0) {
-          remember(undefined, 0, false);
+          found(undefined, 0, false);
           continue;
         }
         // By kind, then by path and offset.
         hits.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.o.path < b.o.path ? -1 : a.o.path > b.o.path ? 1 : 0) || a.o.start - b.o.start);
-        remember(hits, hits.length, false);
         found(hits, hits.length, false);
         continue;
       }
@@ -150,7 +126,7 @@ export const reusedSecretRule: Rule = {
         if (kind) hitKeys[count++] = KIND_ORDER[kind] * n + rank[i];
       }
       if (count === 0) {
-        remember(undefined, 0, false);
+        found(undefined, 0, false);
         continue;
       }
       const sorted = hitKeys.subarray(0, count).sort();
@@ -161,7 +137,6 @@ export const reusedSecretRule: Rule = {
         const i = order[key - kindOrder * n];
         shown.push({ o: occurrences[i], i, kind: KINDS[kindOrder] });
       }
-      remember(shown, count, examined > MAX_EXAMINED);
       found(shown, count, examined > MAX_EXAMINED);
     }
   },
@@ -176,11 +151,9 @@ interface LocalResult {
   total: number;
   truncated: boolean;
   /**
-   * The finding these hits make for the place `findingFor`, kept the second time it is asked for:
-   * a check that runs again on the same places (an edit to another value of the file) reports it
-   * as it is. Not kept the first time, so that a load or a CLI run, which asks once, holds no
-   * finding twice. A result carried to the next version of its file (a value only that file holds)
-   * has new places, at new offsets: its finding is made again for them.
+   * The finding these hits made for the place `findingFor`, reported again as it is while the place
+   * is the same. A result carried to the next version of its file has new places, at new offsets:
+   * its finding is made again for them. (Local results exist only for a file being edited.)
    */
   finding?: ReportedFinding;
   findingFor?: Occurrence;
@@ -510,18 +483,15 @@ interface Group {
   order?: number[];
   rankedLength?: number;
   /**
-   * What the check of each position found (null: nothing), for the list as it was at
-   * `resultsLength`: `[total, truncated ? 1 : 0, ...hits as position * 4 + KIND_ORDER]`, kept from
-   * the second check of a place on (see `seen`). A finding about a place
+   * The finding the check of each position made (null: none), for the list as it was at
+   * `resultsLength`, kept from the second check of a place on (see `seen`). A finding about a place
    * reads only the places in its list (and, through them, their files: a file that changes gets new
    * places, in new lists), so while the list is the same array with the same length, a check
    * finds what it found before: a file whose findings are recomputed because another value it
    * holds changed skips the comparisons for this one.
    */
-  results?: (number[] | null | undefined)[];
+  results?: (ReportedFinding | null | undefined)[];
   resultsLength?: number;
-  /** The finding of each position, kept with its result. */
-  findings?: (ReportedFinding | undefined)[];
   /**
    * The positions checked once, for the list as it was at `seenLength`: bit i of a number for up to
    * 31 places, else a byte per place.
