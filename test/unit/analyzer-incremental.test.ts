@@ -151,6 +151,36 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
     }
   });
 
+  it('typing hands out the same Finding objects for the findings a keystroke left as they were, new ones for the rest', () => {
+    // The language server keeps each diagnostic (and its JSON) per Finding: a finding equal to one
+    // of the previous version's must be that object, whether its entry moved (an edit above it)
+    // or not, and a changed one must not be.
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) lines.push(i % 2 === 0 ? `JWT_SECRET_${i}=changeme` : `SESSION_SECRET_${i}=${'ab'.repeat(6)}${i}`);
+    let text = lines.join('\n') + '\n';
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    a.setFile({ path: '.env', text });
+    let before = a.findings('.env');
+    let kept = 0;
+    for (let n = 0; n < 30; n++) {
+      const at = (n * 7919) % text.length;
+      text = n % 3 === 2 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + (n % 3 === 0 ? 'x' : '\n') + text.slice(at);
+      a.setFile({ path: '.env', text });
+      const now = a.findings('.env');
+      const earlier = new Map(before.map((f) => [JSON.stringify(f), f]));
+      for (const f of now) {
+        const same = earlier.get(JSON.stringify(f));
+        if (same) {
+          assert.equal(f, same, `edit ${n}: an unchanged finding is the same object`);
+          kept++;
+        } else assert.ok(!before.includes(f), `edit ${n}: a changed finding is a new object`);
+      }
+      assert.equal(show(now), show(fresh(new Map([['.env', text]])).findings('.env')), `edit ${n}`);
+      before = now;
+    }
+    assert.ok(kept > 30 * 40, `most findings are kept (${kept})`);
+  });
+
   it('typing into a long .env and .env.example gives a fresh analysis: rules carry their per-entry facts (recall/keep) across edits', () => {
     // Credentials, URL passwords, signing keys with and without slots, versioned and numbered
     // families, Auth.js slots, HMAC selectors, markers and empty keys: what the rules remember per

@@ -13,7 +13,7 @@ import { findSlotFamilies, slotBase, type SlotFamily } from './slots';
 import { estimateStrength, type Strength } from './strength';
 import { isSuppressed } from './suppressions';
 import { LineIndex, flatCopy } from './text';
-import type { EnvEntry, Finding, ParsedSource, Severity } from './types';
+import type { EnvEntry, Finding, ParsedSource, Range, Severity } from './types';
 
 /** How many files keep their workspace findings cached by default (see `wsCached`). */
 const WORKSPACE_FINDINGS_CACHED = 512;
@@ -66,6 +66,11 @@ interface FileState {
   carry?: { memos: Map<string, unknown>; reuse: { entries: IndexReuse; secrets: IndexReuse } };
   /** A version given to the parser with the previous one (a file being edited): rules keep their facts. */
   editing?: boolean;
+  /**
+   * The findings last handed out for this file, per scope, until the rules run again: a finding
+   * equal to one of them is handed out as that same object (see `EarlierFindings`).
+   */
+  stale?: { file?: Finding[]; workspace?: Finding[] };
 }
 
 /** The same keys in the same order and the same slot bases: the workspace counts stay as they are. */
@@ -461,6 +466,9 @@ export class Analyzer implements WorkspaceView {
       const others = new Set<string>();
       const emptied: string[] = [];
       this.unindexValues(before, others, emptied);
+      const file = before.fileFindings ?? before.stale?.file;
+      const workspace = before.workspaceFindings ?? before.stale?.workspace;
+      if (file || workspace) state.stale = { file, workspace };
       this.forgetFindings(before);
       this.files.set(input.path, state);
       this.indexValues(state, others, false);
@@ -529,6 +537,7 @@ export class Analyzer implements WorkspaceView {
         const oldest = this.wsCached.values().next().value as FileState;
         this.wsCached.delete(oldest);
         oldest.workspaceFindings = undefined;
+        oldest.stale = undefined;
       }
     }
     // Every rule has run on this version and kept what it needs: the previous version's memos can go.
@@ -838,8 +847,7 @@ export class Analyzer implements WorkspaceView {
     }
     this.presenceBefore.clear();
     if (slotsChanged) {
-      for (const st of this.files.values()) st.workspaceFindings = undefined;
-      this.wsCached.clear();
+      for (const st of this.files.values()) this.forgetWorkspaceFindings(st);
       return new Set(this.files.keys());
     }
     for (const path of affected) {
@@ -849,7 +857,9 @@ export class Analyzer implements WorkspaceView {
     return affected;
   }
 
+  /** Drops a file's workspace findings; they stay as `stale` until the rules run again. */
   private forgetWorkspaceFindings(st: FileState): void {
+    if (st.workspaceFindings) (st.stale ??= {}).workspace = st.workspaceFindings;
     st.workspaceFindings = undefined;
     this.wsCached.delete(st);
   }
@@ -861,22 +871,28 @@ export class Analyzer implements WorkspaceView {
 
   private invalidateAll(): Set<string> {
     for (const st of this.files.values()) {
+      if (st.fileFindings) (st.stale ??= {}).file = st.fileFindings;
       st.fileFindings = undefined;
-      st.workspaceFindings = undefined;
+      this.forgetWorkspaceFindings(st);
     }
-    this.wsCached.clear();
     return new Set(this.files.keys());
   }
 
   private runRules(st: FileState, scope: 'file' | 'workspace'): Finding[] {
     const findings: Finding[] = [];
+    const stale = st.stale?.[scope];
+    const earlier = stale && stale.length > 0 ? new EarlierFindings(stale) : undefined;
+    if (st.stale) {
+      st.stale[scope] = undefined;
+      if (!st.stale.file && !st.stale.workspace) st.stale = undefined;
+    }
     for (const rule of this.rules) {
       if (rule.meta.scope !== scope) continue;
       const setting = this.config.rules[rule.meta.id];
       if (setting === 'off') continue;
       if (st.source.unreadable && rule.meta.id !== 'parse-error') continue;
       const severity: Severity = setting ?? rule.meta.defaultSeverity;
-      const ctx = this.context(st, rule.meta.id, severity, setting !== undefined, findings);
+      const ctx = this.context(st, rule.meta.id, severity, setting !== undefined, findings, earlier);
       try {
         rule.check(ctx);
       } catch (e) {
@@ -894,7 +910,7 @@ export class Analyzer implements WorkspaceView {
     return findings;
   }
 
-  private context(st: FileState, ruleId: string, severity: Severity, severityConfigured: boolean, sink: Finding[]): FileContext {
+  private context(st: FileState, ruleId: string, severity: Severity, severityConfigured: boolean, sink: Finding[], earlier?: EarlierFindings): FileContext {
     const self = this;
     let cursor = 0;
     return {
@@ -944,7 +960,7 @@ export class Analyzer implements WorkspaceView {
         }
         const range = st.lines.range(f.start, f.end);
         if (isSuppressed(st.source.suppressions, range.start.line, ruleId)) return;
-        const finding: Finding = {
+        const fresh: Finding = {
           ruleId,
           path: st.source.path,
           range,
@@ -954,11 +970,76 @@ export class Analyzer implements WorkspaceView {
           related: f.related,
           data: f.data,
         };
+        const finding = earlier?.take(fresh) ?? fresh;
         madeFindings.set(f, { state: st, finding });
         sink.push(finding);
       },
     };
   }
+}
+
+/**
+ * The findings a file had before an update, by message. A keystroke changes a few findings of the
+ * file and an edit elsewhere a few of a file sharing a value, but the rules make every finding
+ * anew (each entry after the edit has moved): a new finding equal to an earlier one is handed out
+ * as that earlier object, so that consumers memoising per Finding (the language server's
+ * diagnostics and their JSON) redo only what changed. Each earlier finding is taken at most once.
+ */
+class EarlierFindings {
+  private readonly byMessage = new Map<string, Finding | Finding[]>();
+
+  constructor(findings: readonly Finding[]) {
+    for (const f of findings) {
+      const there = this.byMessage.get(f.message);
+      if (there === undefined) this.byMessage.set(f.message, f);
+      else if (Array.isArray(there)) there.push(f);
+      else this.byMessage.set(f.message, [there, f]);
+    }
+  }
+
+  /** The earlier finding equal to `f` (removed from the pool), or undefined. */
+  take(f: Finding): Finding | undefined {
+    const there = this.byMessage.get(f.message);
+    if (there === undefined) return undefined;
+    if (!Array.isArray(there)) {
+      if (!sameFinding(there, f)) return undefined;
+      this.byMessage.delete(f.message);
+      return there;
+    }
+    const i = there.findIndex((g) => sameFinding(g, f));
+    return i < 0 ? undefined : there.splice(i, 1)[0];
+  }
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** Equal findings, down to the order of `data`'s keys (what a serialisation would show). */
+export function sameFinding(a: Finding, b: Finding): boolean {
+  if (a.ruleId !== b.ruleId || a.path !== b.path || a.message !== b.message || a.severity !== b.severity || a.key !== b.key || !sameRange(a.range, b.range)) return false;
+  if (a.related !== b.related) {
+    if (!a.related || !b.related || a.related.length !== b.related.length) return false;
+    for (let i = 0; i < a.related.length; i++) {
+      const x = a.related[i];
+      const y = b.related[i];
+      if (x !== y && (x.path !== y.path || x.message !== y.message || !sameRange(x.range, y.range))) return false;
+    }
+  }
+  if (a.data !== b.data) {
+    if (!a.data || !b.data) return false;
+    const ka = Object.keys(a.data);
+    const kb = Object.keys(b.data);
+    if (ka.length !== kb.length) return false;
+    for (let i = 0; i < ka.length; i++) {
+      if (ka[i] !== kb[i]) return false;
+      const x = a.data[ka[i]];
+      const y = b.data[ka[i]];
+      if (x === y) continue;
+      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, j) => v !== y[j])) return false;
+    }
+  }
+  return true;
 }
 
 /** The Finding made of a reported finding, with the file version it was made for (see `report`). */
