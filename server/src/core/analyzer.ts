@@ -986,28 +986,33 @@ export class Analyzer implements WorkspaceView {
  * diagnostics and their JSON) redo only what changed. Each earlier finding is taken at most once.
  */
 class EarlierFindings {
-  private readonly byMessage = new Map<string, Finding | Finding[]>();
+  /** By key (most findings name one; its string is the entry's, already hashed), else by message. */
+  private readonly byName = new Map<string, Finding | Finding[]>();
 
   constructor(findings: readonly Finding[]) {
     for (const f of findings) {
-      const there = this.byMessage.get(f.message);
-      if (there === undefined) this.byMessage.set(f.message, f);
+      const name = f.key ?? f.message;
+      const there = this.byName.get(name);
+      if (there === undefined) this.byName.set(name, f);
       else if (Array.isArray(there)) there.push(f);
-      else this.byMessage.set(f.message, [there, f]);
+      else this.byName.set(name, [there, f]);
     }
   }
 
   /** The earlier finding equal to `f` (removed from the pool), or undefined. */
   take(f: Finding): Finding | undefined {
-    const there = this.byMessage.get(f.message);
+    const name = f.key ?? f.message;
+    const there = this.byName.get(name);
     if (there === undefined) return undefined;
     if (!Array.isArray(there)) {
       if (!sameFinding(there, f)) return undefined;
-      this.byMessage.delete(f.message);
+      this.byName.delete(name);
       return there;
     }
-    const i = there.findIndex((g) => sameFinding(g, f));
-    return i < 0 ? undefined : there.splice(i, 1)[0];
+    for (let i = 0; i < there.length; i++) {
+      if (sameFinding(there[i], f)) return there.splice(i, 1)[0];
+    }
+    return undefined;
   }
 }
 
@@ -1017,27 +1022,31 @@ function sameRange(a: Range, b: Range): boolean {
 
 /** Equal findings, down to the order of `data`'s keys (what a serialisation would show). */
 export function sameFinding(a: Finding, b: Finding): boolean {
-  if (a.ruleId !== b.ruleId || a.path !== b.path || a.message !== b.message || a.severity !== b.severity || a.key !== b.key || !sameRange(a.range, b.range)) return false;
+  if (a.ruleId !== b.ruleId || a.key !== b.key || a.severity !== b.severity || !sameRange(a.range, b.range) || a.path !== b.path || a.message !== b.message) return false;
   if (a.related !== b.related) {
     if (!a.related || !b.related || a.related.length !== b.related.length) return false;
     for (let i = 0; i < a.related.length; i++) {
       const x = a.related[i];
       const y = b.related[i];
-      if (x !== y && (x.path !== y.path || x.message !== y.message || !sameRange(x.range, y.range))) return false;
+      if (x !== y && (!sameRange(x.range, y.range) || x.path !== y.path || x.message !== y.message)) return false;
     }
   }
-  if (a.data !== b.data) {
-    if (!a.data || !b.data) return false;
-    const ka = Object.keys(a.data);
-    const kb = Object.keys(b.data);
-    if (ka.length !== kb.length) return false;
-    for (let i = 0; i < ka.length; i++) {
-      if (ka[i] !== kb[i]) return false;
-      const x = a.data[ka[i]];
-      const y = b.data[ka[i]];
-      if (x === y) continue;
-      if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, j) => v !== y[j])) return false;
-    }
+  return a.data === b.data || (a.data !== undefined && b.data !== undefined && sameData(a.data, b.data));
+}
+
+/** The same keys in the same order (what JSON shows) with the same values. */
+function sameData(a: NonNullable<Finding['data']>, b: NonNullable<Finding['data']>): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i];
+    if (k !== kb[i]) return false;
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
   }
   return true;
 }
