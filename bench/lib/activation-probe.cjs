@@ -1,7 +1,7 @@
 // One cold activation of the bundled extension outside VS Code, in a fresh process:
 // require dist/client/extension.js (with the `vscode` stub), call activate(context) and await what
 // it returns: that is activation as VS Code counts it (code loading + activate call + its promise).
-// Then, separately, wait until the language client runs (server forked over IPC, `initialize`
+// Then, separately, wait until the language client runs (server forked with --stdio, `initialize`
 // answered): the extension's whenStarted() where it starts the client in the background; older
 // builds started it inside activate(), so there both moments are one.
 // Prints the timings as JSON. Usage: node bench/lib/activation-probe.cjs <repo> <workspace folder>
