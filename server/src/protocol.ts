@@ -42,6 +42,8 @@ export interface Settings {
   ignoreKeys: string[];
   codeLens: { enable: boolean };
   mask: { enable: boolean; scope: 'secrets' | 'all' };
+  /** Diagnostics sent per file, the last saying how many more there are; 0 sends all. */
+  maxDiagnosticsPerFile: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -53,6 +55,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ignoreKeys: [],
   codeLens: { enable: true },
   mask: { enable: false, scope: 'secrets' },
+  maxDiagnosticsPerFile: 1000,
 };
 
 /** Reads a settings object of unknown shape (from the client or a user's JSON) into `Settings`. */
@@ -76,6 +79,10 @@ export function normalizeSettings(raw: unknown): Settings {
     ignoreKeys: strings(o.ignoreKeys),
     codeLens: { enable: codeLens.enable !== false },
     mask: { enable: mask.enable === true, scope: mask.scope === 'all' ? 'all' : 'secrets' },
+    maxDiagnosticsPerFile:
+      typeof o.maxDiagnosticsPerFile === 'number' && Number.isFinite(o.maxDiagnosticsPerFile) && o.maxDiagnosticsPerFile >= 0
+        ? Math.max(Math.floor(o.maxDiagnosticsPerFile), o.maxDiagnosticsPerFile === 0 ? 0 : 2)
+        : DEFAULT_SETTINGS.maxDiagnosticsPerFile,
   };
 }
 

@@ -45,7 +45,7 @@ import {
 } from '../protocol';
 import { codeActions, resolveCodeAction } from './codeActions';
 import { codeLenses } from './codeLens';
-import { countFindings, toDiagnostic } from './diagnostics';
+import { countFindings, omittedDiagnostic, selectFindings, toDiagnostic } from './diagnostics';
 import { FolderState, pathToUri, uriToPath } from './folder';
 import { hover } from './hover';
 import { describeError, guard, type Logger } from './log';
@@ -339,13 +339,14 @@ export class SecretHygieneServer {
     for (const folder of [...this.folders.values()]) {
       await folder.ready;
       const wasEnabled = folder.settings.enable;
+      const wasMax = folder.settings.maxDiagnosticsPerFile;
       const fileSetChange = await this.loadConfig(folder);
       if (fileSetChange) {
         this.startIndex(folder);
         continue;
       }
       const affected = folder.analyzer.setConfig(folder.config);
-      if (wasEnabled !== folder.settings.enable) for (const p of folder.published.keys()) affected.add(p);
+      if (wasEnabled !== folder.settings.enable || wasMax !== folder.settings.maxDiagnosticsPerFile) for (const p of folder.published.keys()) affected.add(p);
       this.schedulePublish(folder, affected);
     }
     this.refreshCodeLenses();
@@ -725,7 +726,8 @@ export class SecretHygieneServer {
       const uriOf = (p: string) => this.uriOf(folder, p);
       const withRelated = this.features.relatedInformation;
       const generation = this.uriGeneration;
-      const diagnostics = findings.map((f) => {
+      const { shown, omitted } = selectFindings(findings, folder.settings.maxDiagnosticsPerFile);
+      const diagnostics = shown.map((f) => {
         // The engine hands out the same Finding while it holds (see Analyzer's `report`): the
         // second time one is published its diagnostic is kept, and made again only when the URI
         // of an open document may differ. (Kept from the first time, the diagnostics of a
@@ -736,6 +738,7 @@ export class SecretHygieneServer {
         diagnosticsMade.set(f, made === undefined ? generation : { generation, withRelated, diagnostic });
         return diagnostic;
       });
+      if (omitted > 0) diagnostics.push(omittedDiagnostic(findings.length, omitted));
       if (findings.length > 0) folder.published.set(rel, countFindings(findings));
       else folder.published.delete(rel);
       return this.connection.sendDiagnostics({ uri: uriOf(rel), version: doc ? folder.analyzedVersions.get(rel) : undefined, diagnostics }).catch(() => undefined);
