@@ -55,7 +55,10 @@ interface FileState {
    */
   entryClass?: (KeyClass | null | undefined)[];
   fileFindings?: Finding[];
+  /** Findings of the workspace rules that read the key set, .gitignore files and the journal. */
   workspaceFindings?: Finding[];
+  /** Findings of the workspace rules that read other files' values (`RuleMeta.reads`). */
+  valueFindings?: Finding[];
   signature?: Signature;
   /** Per rule id: what the rule kept for this version (`FileContext.keep`). */
   memos?: Map<string, unknown>;
@@ -70,7 +73,7 @@ interface FileState {
    * The findings last handed out for this file, per scope, until the rules run again: a finding
    * equal to one of them is handed out as that same object (see `EarlierFindings`).
    */
-  stale?: { file?: Finding[]; workspace?: Finding[] };
+  stale?: { file?: Finding[]; workspace?: Finding[]; values?: Finding[] };
 }
 
 /** The same keys in the same order and the same slot bases: the workspace counts stay as they are. */
@@ -468,7 +471,8 @@ export class Analyzer implements WorkspaceView {
       this.unindexValues(before, others, emptied);
       const file = before.fileFindings ?? before.stale?.file;
       const workspace = before.workspaceFindings ?? before.stale?.workspace;
-      if (file || workspace) state.stale = { file, workspace };
+      const values = before.valueFindings ?? before.stale?.values;
+      if (file || workspace || values) state.stale = { file, workspace, values };
       this.forgetFindings(before);
       this.files.set(input.path, state);
       this.indexValues(state, others, false);
@@ -526,23 +530,21 @@ export class Analyzer implements WorkspaceView {
   findings(path: string): Finding[] {
     const st = this.files.get(path);
     if (!st) return [];
-    st.fileFindings ??= this.runRules(st, 'file');
-    if (st.workspaceFindings) {
-      this.wsCached.delete(st);
-      this.wsCached.add(st);
-    } else {
-      st.workspaceFindings = this.runRules(st, 'workspace');
-      this.wsCached.add(st);
-      if (this.wsCached.size > this.findingsCacheSize) {
-        const oldest = this.wsCached.values().next().value as FileState;
-        this.wsCached.delete(oldest);
-        oldest.workspaceFindings = undefined;
-        oldest.stale = undefined;
-      }
+    const file = (st.fileFindings ??= this.runRules(st, 'file'));
+    this.wsCached.delete(st);
+    this.wsCached.add(st);
+    const workspace = (st.workspaceFindings ??= this.runRules(st, 'workspace'));
+    const values = (st.valueFindings ??= this.runRules(st, 'values'));
+    if (this.wsCached.size > this.findingsCacheSize) {
+      const oldest = this.wsCached.values().next().value as FileState;
+      this.wsCached.delete(oldest);
+      oldest.workspaceFindings = undefined;
+      oldest.valueFindings = undefined;
+      oldest.stale = undefined;
     }
     // Every rule has run on this version and kept what it needs: the previous version's memos can go.
     st.carry = undefined;
-    return [...st.fileFindings, ...st.workspaceFindings].sort(
+    return [...file, ...workspace, ...values].sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId),
     );
   }
@@ -850,17 +852,27 @@ export class Analyzer implements WorkspaceView {
       for (const st of this.files.values()) this.forgetWorkspaceFindings(st);
       return new Set(this.files.keys());
     }
+    // Other files are affected here only through the values they share with the updated ones (the
+    // occurrence index and the signatures of what they read of them): what the other workspace
+    // rules read (the key set, .gitignore files, the journal) re-checks every file when it changes.
     for (const path of affected) {
       const st = this.files.get(path);
-      if (st) this.forgetWorkspaceFindings(st);
+      if (st) this.forgetValueFindings(st);
     }
     return affected;
+  }
+
+  /** Drops a file's findings of value-reading rules; they stay as `stale` until the rules run again. */
+  private forgetValueFindings(st: FileState): void {
+    if (st.valueFindings) (st.stale ??= {}).values = st.valueFindings;
+    st.valueFindings = undefined;
   }
 
   /** Drops a file's workspace findings; they stay as `stale` until the rules run again. */
   private forgetWorkspaceFindings(st: FileState): void {
     if (st.workspaceFindings) (st.stale ??= {}).workspace = st.workspaceFindings;
     st.workspaceFindings = undefined;
+    this.forgetValueFindings(st);
     this.wsCached.delete(st);
   }
 
@@ -878,16 +890,17 @@ export class Analyzer implements WorkspaceView {
     return new Set(this.files.keys());
   }
 
-  private runRules(st: FileState, scope: 'file' | 'workspace'): Finding[] {
+  /** Runs the file rules, the workspace rules reading other files' values, or the other workspace rules. */
+  private runRules(st: FileState, scope: 'file' | 'workspace' | 'values'): Finding[] {
     const findings: Finding[] = [];
     const stale = st.stale?.[scope];
     const earlier = stale && stale.length > 0 ? new EarlierFindings(stale) : undefined;
     if (st.stale) {
       st.stale[scope] = undefined;
-      if (!st.stale.file && !st.stale.workspace) st.stale = undefined;
+      if (!st.stale.file && !st.stale.workspace && !st.stale.values) st.stale = undefined;
     }
     for (const rule of this.rules) {
-      if (rule.meta.scope !== scope) continue;
+      if (scope === 'file' ? rule.meta.scope !== 'file' : rule.meta.scope !== 'workspace' || (rule.meta.reads === 'values') !== (scope === 'values')) continue;
       const setting = this.config.rules[rule.meta.id];
       if (setting === 'off') continue;
       if (st.source.unreadable && rule.meta.id !== 'parse-error') continue;

@@ -21,6 +21,12 @@ export interface RuleMeta {
    * workspace index and are re-run for every file a change can affect.
    */
   scope: 'file' | 'workspace';
+  /**
+   * What a "workspace" rule reads of other files. 'values': their values and the lines around them
+   * (the occurrence index): it is the only kind re-run for a file sharing a value with an edited
+   * one. Otherwise the key set, .gitignore files and the journal, whose changes re-check every file.
+   */
+  reads?: 'values';
 }
 
 /** A secret-like value found in a file: an entry's value, or the password inside a connection URL. */

@@ -40,6 +40,7 @@ export const reusedSecretRule: Rule = {
     docs: '#reused-secret',
     fix: 'Replace with a new 32-byte secret',
     scope: 'workspace',
+    reads: 'values',
   },
   check(ctx) {
     const ws = ctx.workspace;
