@@ -26,7 +26,7 @@ console.log(`${n} findings; analyzer heap ${(total - base).toFixed(1)} MB (rss $
 let last = total;
 const step = (label, fn) => { fn(); const h = heap(); console.log(`  ${label.padEnd(40)} ${(last - h).toFixed(1).padStart(7)} MB`); last = h; };
 const files = a.files;
-step('workspace findings', () => { for (const st of files.values()) st.workspaceFindings = undefined; a.wsCached?.clear(); });
+step('workspace findings', () => { for (const st of files.values()) { st.workspaceFindings = undefined; st.valueFindings = undefined; } a.wsCached?.clear(); });
 step('file findings', () => { for (const st of files.values()) st.fileFindings = undefined; });
 step('signatures', () => { for (const st of files.values()) st.signature = undefined; });
 step('entryClass', () => { for (const st of files.values()) st.entryClass = undefined; });

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { ObjectMemo } from '../../server/src/core/object-memo';
+import { analyzeFiles } from '../../server/src/core/analyzer';
 
 describe('ObjectMemo', () => {
   it('keeps one value per object and memo, replaceable, and undefined for objects never set', () => {
@@ -20,6 +21,12 @@ describe('ObjectMemo', () => {
     assert.equal(b.get(y), undefined);
     a.set(x, 3);
     assert.equal(a.get(x), 3);
+    a.forget(x);
+    a.forget({});
+    assert.equal(a.get(x), undefined);
+    assert.equal(b.get(x), 'other memo', 'forgetting one memo leaves the others');
+    a.set(x, 4);
+    assert.equal(a.get(x), 4);
   });
 
   it('leaves no trace in JSON, keys, spreads, copies or deep equality', () => {
@@ -35,5 +42,14 @@ describe('ObjectMemo', () => {
     assert.deepStrictEqual(list, [{ key: 'JWT_SECRET', start: 0 }]);
     assert.equal(memo.get({ ...entry }), undefined);
     assert.equal(memo.get([...list]), undefined);
+  });
+
+  it('the analyzer lets the secret facts of a file version go once its file rules have run', () => {
+    const a = analyzeFiles({ '.env': 'JWT_SECRET=changeme\nDB_PASSWORD=Zq8vLw3nTt5rXy2p\n' });
+    const secrets = a.secretsOf('.env');
+    assert.ok(a.findings('.env').some((f) => f.ruleId === 'weak-secret'));
+    const slots = Object.getOwnPropertySymbols(secrets).filter((s) => s.description === 'factsByFile');
+    assert.equal(slots.length, 1, 'the rules made the facts');
+    assert.equal((secrets as unknown as Record<symbol, unknown>)[slots[0]], undefined, 'and the analyzer let them go');
   });
 });

@@ -8,6 +8,7 @@ import { lineStartsOf, reuseOf, type DotenvReuse } from './parsers/dotenv';
 import { formatOf } from './files';
 import { RULES } from './rules';
 import { ObjectMemo } from './object-memo';
+import { forgetSecretFacts } from './placeholders';
 import type { FileContext, FileMeta, IndexReuse, Occurrence, Recalled, ReportedFinding, Rule, SecretValue, WorkspaceView } from './rule';
 import { findSlotFamilies, slotBase, type SlotFamily } from './slots';
 import { estimateStrength, type Strength } from './strength';
@@ -530,7 +531,11 @@ export class Analyzer implements WorkspaceView {
   findings(path: string): Finding[] {
     const st = this.files.get(path);
     if (!st) return [];
-    const file = (st.fileFindings ??= this.runRules(st, 'file'));
+    let file = st.fileFindings;
+    if (!file) {
+      file = st.fileFindings = this.runRules(st, 'file');
+      forgetSecretFacts(st.secrets);
+    }
     this.wsCached.delete(st);
     this.wsCached.add(st);
     const workspace = (st.workspaceFindings ??= this.runRules(st, 'workspace'));

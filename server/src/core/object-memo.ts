@@ -25,4 +25,9 @@ export class ObjectMemo<K extends object, V> {
     Object.defineProperty(key, this.slot, { value, writable: true, configurable: true, enumerable: false });
     return this;
   }
+
+  /** Lets the memo of `key` go (the slot stays, empty, so the object keeps its shape). */
+  forget(key: K): void {
+    if (Object.prototype.hasOwnProperty.call(key, this.slot)) (key as unknown as Record<symbol, V | undefined>)[this.slot] = undefined;
+  }
 }
