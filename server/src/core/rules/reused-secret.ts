@@ -160,13 +160,42 @@ interface LocalResult {
   findingFor?: Occurrence;
 }
 
-/** Reports a result found before: its finding, made again from its hits unless kept for this place. */
+/**
+ * Reports a result found before: its finding as it is for the same place, moved for a place the
+ * edit moved (the group's signature held, so the message and data read the same keys and
+ * classes: only offsets and the related ranges can differ), made from its hits the first time.
+ */
 function reportAgain(ctx: FileContext, self: Occurrence, r: LocalResult, occurrences: readonly Occurrence[], guessable: boolean): void {
-  if (r.findingFor !== self || r.finding === undefined) {
+  const old = r.finding;
+  if (old === undefined) {
     r.finding = findingOf(ctx.workspace, self, r.hits.map((i, h) => ({ o: occurrences[i], i, kind: r.kinds[h] })), r.total, guessable, r.truncated);
-    r.findingFor = self;
+  } else if (r.findingFor !== self) {
+    const related = old.related && movedRelated(ctx.workspace.lines(self.path), old.related, r.hits, occurrences);
+    r.finding = related === undefined && old.related ? findingOf(ctx.workspace, self, r.hits.map((i, h) => ({ o: occurrences[i], i, kind: r.kinds[h] })), r.total, guessable, r.truncated) : { start: self.start, end: self.end, key: self.key, message: old.message, related, data: old.data };
   }
-  ctx.report(r.finding);
+  r.findingFor = self;
+  ctx.report(r.finding!);
+}
+
+/**
+ * The related locations of a local result's finding for its places now (related[i] shows hit i):
+ * the same objects where a place's range did not change, the same array when none did; undefined
+ * when the file's lines are unknown.
+ */
+function movedRelated(lines: LineIndex | undefined, related: RelatedLocation[], hits: readonly number[], occurrences: readonly Occurrence[]): RelatedLocation[] | undefined {
+  if (!lines || related.length > hits.length) return undefined;
+  let out: RelatedLocation[] | undefined;
+  for (let i = 0; i < related.length; i++) {
+    const o = occurrences[hits[i]];
+    const was = related[i];
+    if (was.path !== o.path) return undefined;
+    const range = lines.range(o.start, o.end);
+    const same = range.start.line === was.range.start.line && range.start.character === was.range.start.character && range.end.line === was.range.end.line && range.end.character === was.range.end.character;
+    if (same && !out) continue;
+    out ??= related.slice(0, i);
+    out.push(same ? was : { path: was.path, range, message: was.message });
+  }
+  return out ?? related;
 }
 
 interface LocalGroup {
