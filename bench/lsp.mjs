@@ -37,8 +37,8 @@ export async function serverAnswers(root) {
  * slices cover it with a progress of its own), then a request answered after that (servers that
  * write the burst in one go write it before they answer).
  */
-async function startIndexed(root, timeoutMs) {
-  const client = new LspClient({ serverJs: SERVER_JS, folders: [root], nodeArgs: NODE_ARGS });
+async function startIndexed(root, timeoutMs, settings) {
+  const client = new LspClient({ serverJs: SERVER_JS, folders: [root], nodeArgs: NODE_ARGS, settings });
   const open = new Set();
   let firstEndAt;
   let settled;
@@ -136,11 +136,11 @@ export async function runCrossFileBench({ client, manifest, iterations = 20, log
 }
 
 /** Single-character edits (type a character at the end of a random line, then delete it). */
-export async function runKeystrokeBench({ single, label, edits = 200, warmup = 20, timeoutMs = 300_000, budgetMs = Infinity, log = () => {} }) {
+export async function runKeystrokeBench({ single, label, settings, edits = 200, warmup = 20, timeoutMs = 300_000, budgetMs = Infinity, log = () => {} }) {
   const filePath = path.join(single.root, single.path);
   const text = readFileSync(filePath, 'utf8');
   const lineLengths = text.split('\n').map((l) => l.length);
-  const { client } = await startIndexed(single.root, timeoutMs);
+  const { client } = await startIndexed(single.root, timeoutMs, settings);
   try {
     const uri = client.didOpen(filePath, text);
     await client.waitFor((ev) => ev.type === 'diagnostics' && ev.uri === uri && ev.version === 1, timeoutMs, 'first diagnostics');

@@ -89,11 +89,15 @@ if (serverOk && wants('lsp')) {
 if (serverOk && wants('keys')) {
   log('\nLanguage server: single-character edits, didChange -> publishDiagnostics');
   results.keystrokes = {};
-  for (const label of ['1k', '10k', '100k']) {
+  // The 100k file has more findings than a file shows by default (maxDiagnosticsPerFile, 1000, as
+  // VS Code itself): measured with the default and, for comparison, with every diagnostic sent.
+  for (const run of [{ label: '1k' }, { label: '10k' }, { label: '100k' }, { label: '100k', all: true }]) {
+    const label = run.label + (run.all ? '-all' : '');
     try {
       results.keystrokes[label] = await runKeystrokeBench({
-        single: manifest.singles[label],
+        single: manifest.singles[run.label],
         label,
+        settings: run.all ? { maxDiagnosticsPerFile: 0 } : undefined,
         edits: quick ? 60 : 200,
         warmup: quick ? 5 : 20,
         budgetMs: quick ? 30_000 : 120_000,
@@ -133,8 +137,12 @@ if (results.cli) {
 if (results.keystrokes) {
   const limits = { '1k': 10, '10k': 30, '100k': 150 };
   for (const [label, k] of Object.entries(results.keystrokes)) {
-    if (k.failed) row(`Keystroke → diagnostics, ${label} lines`, `p99 ≤ ${limits[label]} ms`, `failed: ${k.failed}`, false);
-    else row(`Keystroke → diagnostics, ${label} lines (${k.edits} edits)`, `p99 ≤ ${limits[label]} ms`, `p50 ${fmt(k.p50Ms)} · p95 ${fmt(k.p95Ms)} · p99 ${fmt(k.p99Ms)} ms`, k.p99Ms <= limits[label]);
+    const all = label.endsWith('-all');
+    const lines = label.replace('-all', '');
+    const what = all ? `Keystroke → diagnostics, ${lines} lines, every diagnostic sent (maxDiagnosticsPerFile 0)` : `Keystroke → diagnostics, ${lines} lines`;
+    const target = all ? '' : `p99 ≤ ${limits[lines]} ms`;
+    if (k.failed) row(what, target, `failed: ${k.failed}`, all ? undefined : false);
+    else row(`${what} (${k.edits} edits, ${k.diagnostics} diagnostics)`, target, `p50 ${fmt(k.p50Ms)} · p95 ${fmt(k.p95Ms)} · p99 ${fmt(k.p99Ms)} ms`, all ? undefined : k.p99Ms <= limits[lines]);
   }
 }
 if (results.index) {

@@ -22,7 +22,7 @@ const CAPABILITIES = {
 };
 
 export class LspClient {
-  /** @param {{ serverJs: string, folders: string[], nodeArgs?: string[] }} opts */
+  /** @param {{ serverJs: string, folders: string[], nodeArgs?: string[], settings?: object }} opts (settings: what `workspace/configuration` answers; defaults when absent) */
   constructor(opts) {
     this.opts = opts;
     this.diagnostics = new Map(); // uri -> { version, count, at }
@@ -46,7 +46,7 @@ export class LspClient {
     });
     conn.onRequest('client/registerCapability', () => null);
     conn.onRequest('client/unregisterCapability', () => null);
-    conn.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
+    conn.onRequest('workspace/configuration', (p) => p.items.map(() => this.opts.settings ?? {}));
     conn.onRequest('workspace/codeLens/refresh', () => null);
     conn.onRequest('workspace/diagnostic/refresh', () => null);
     conn.onRequest('window/showMessageRequest', () => null);
