@@ -1,6 +1,6 @@
 /**
  * The language server entry. Transport from the command line, as vscode-languageserver reads it:
- * `--stdio`, `--node-ipc` (VS Code forks the server with it), `--socket=<port>` or `--pipe=<name>`.
+ * `--stdio` (VS Code starts the server with it), `--node-ipc`, `--socket=<port>` or `--pipe=<name>`.
  * Without any, stdio is used. Only the protocol is written to stdout; logs go to the client.
  */
 import { createConnection, ProposedFeatures, type MessageReader } from 'vscode-languageserver/node';

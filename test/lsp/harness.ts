@@ -123,7 +123,7 @@ export class TestClient {
     let proc: ChildProcess;
     let conn: MessageConnection;
     if (options.transport === 'node-ipc') {
-      // What VS Code does: fork with an IPC channel and --node-ipc.
+      // A Node client forking the server with an IPC channel and --node-ipc (VS Code uses --stdio).
       proc = fork(entry, ['--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
       conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
     } else {
