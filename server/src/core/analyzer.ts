@@ -13,8 +13,8 @@ import type { FileContext, FileMeta, IndexReuse, Occurrence, Recalled, ReportedF
 import { findSlotFamilies, slotBase, type SlotFamily } from './slots';
 import { estimateStrength, type Strength } from './strength';
 import { isSuppressed } from './suppressions';
-import { LineIndex, flatCopy } from './text';
-import type { EnvEntry, Finding, ParsedSource, Range, Severity } from './types';
+import { LineIndex, flatCopy, sameRange } from './text';
+import type { EnvEntry, Finding, ParsedSource, Severity } from './types';
 
 /** How many files keep their workspace findings cached by default (see `wsCached`). */
 const WORKSPACE_FINDINGS_CACHED = 512;
@@ -997,7 +997,7 @@ export class Analyzer implements WorkspaceView {
 }
 
 /**
- * The findings a file had before an update, by message. A keystroke changes a few findings of the
+ * The findings a file had before an update, by key (else by message). A keystroke changes a few findings of the
  * file and an edit elsewhere a few of a file sharing a value, but the rules make every finding
  * anew (each entry after the edit has moved): a new finding equal to an earlier one is handed out
  * as that earlier object, so that consumers memoising per Finding (the language server's
@@ -1034,12 +1034,8 @@ class EarlierFindings {
   }
 }
 
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-}
-
 /** Equal findings, down to the order of `data`'s keys (what a serialisation would show). */
-export function sameFinding(a: Finding, b: Finding): boolean {
+function sameFinding(a: Finding, b: Finding): boolean {
   if (a.ruleId !== b.ruleId || a.key !== b.key || a.severity !== b.severity || !sameRange(a.range, b.range) || a.path !== b.path || a.message !== b.message) return false;
   if (a.related !== b.related) {
     if (!a.related || !b.related || a.related.length !== b.related.length) return false;

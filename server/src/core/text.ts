@@ -59,6 +59,11 @@ export class LineIndex {
   }
 }
 
+/** The same start and end positions. */
+export function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
 /** Line starts of a text without "\r": indexOf finds the breaks far faster than a loop over characters. */
 export function lfLineStarts(text: string): Int32Array {
   let count = 1;

@@ -1,7 +1,7 @@
 import { keyWords } from '../classify';
 import type { FileContext, Occurrence, ReportedFinding, Rule, SecretValue, WorkspaceView } from '../rule';
 import { slotBase } from '../slots';
-import type { LineIndex } from '../text';
+import { sameRange, type LineIndex } from '../text';
 import type { EnvEntry, ParsedSource, RelatedLocation } from '../types';
 import { ObjectMemo } from '../object-memo';
 
@@ -166,15 +166,16 @@ interface LocalResult {
  * classes: only offsets and the related ranges can differ), made from its hits the first time.
  */
 function reportAgain(ctx: FileContext, self: Occurrence, r: LocalResult, occurrences: readonly Occurrence[], guessable: boolean): void {
-  const old = r.finding;
-  if (old === undefined) {
-    r.finding = findingOf(ctx.workspace, self, r.hits.map((i, h) => ({ o: occurrences[i], i, kind: r.kinds[h] })), r.total, guessable, r.truncated);
-  } else if (r.findingFor !== self) {
-    const related = old.related && movedRelated(ctx.workspace.lines(self.path), old.related, r.hits, occurrences);
-    r.finding = related === undefined && old.related ? findingOf(ctx.workspace, self, r.hits.map((i, h) => ({ o: occurrences[i], i, kind: r.kinds[h] })), r.total, guessable, r.truncated) : { start: self.start, end: self.end, key: self.key, message: old.message, related, data: old.data };
+  if (r.findingFor !== self || r.finding === undefined) {
+    const old = r.finding;
+    const related = old?.related && movedRelated(ctx.workspace.lines(self.path), old.related, r.hits, occurrences);
+    r.finding =
+      old && related
+        ? { start: self.start, end: self.end, key: self.key, message: old.message, related, data: old.data }
+        : findingOf(ctx.workspace, self, r.hits.map((i, h) => ({ o: occurrences[i], i, kind: r.kinds[h] })), r.total, guessable, r.truncated);
+    r.findingFor = self;
   }
-  r.findingFor = self;
-  ctx.report(r.finding!);
+  ctx.report(r.finding);
 }
 
 /**
@@ -190,7 +191,7 @@ function movedRelated(lines: LineIndex | undefined, related: RelatedLocation[], 
     const was = related[i];
     if (was.path !== o.path) return undefined;
     const range = lines.range(o.start, o.end);
-    const same = range.start.line === was.range.start.line && range.start.character === was.range.start.character && range.end.line === was.range.end.line && range.end.character === was.range.end.character;
+    const same = sameRange(range, was.range);
     if (same && !out) continue;
     out ??= related.slice(0, i);
     out.push(same ? was : { path: was.path, range, message: was.message });
