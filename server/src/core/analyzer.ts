@@ -1024,7 +1024,8 @@ class EarlierFindings {
     if (there === undefined) return undefined;
     if (!Array.isArray(there)) {
       if (!sameFinding(there, f)) return undefined;
-      this.byName.delete(name);
+      // Not `delete`: a Map shrinking as it empties copies its table again and again.
+      this.byName.set(name, TAKEN);
       return there;
     }
     for (let i = 0; i < there.length; i++) {
@@ -1033,6 +1034,9 @@ class EarlierFindings {
     return undefined;
   }
 }
+
+/** An earlier finding handed out already (an empty list: never equal to anything). */
+const TAKEN: Finding[] = [];
 
 /** Equal findings, down to the order of `data`'s keys (what a serialisation would show). */
 function sameFinding(a: Finding, b: Finding): boolean {
