@@ -199,6 +199,15 @@ function movedRelated(lines: LineIndex | undefined, related: RelatedLocation[], 
   return out ?? related;
 }
 
+/** What `localGroups` keeps per version of a file being edited. */
+interface LocalMemo {
+  groups: Map<string, LocalGroup>;
+  /** The version's entries (to see what the next edit re-parsed). */
+  entries: readonly EnvEntry[];
+  /** The version's `userValues`, once computed. */
+  readonly users: Map<string, Set<string>> | undefined;
+}
+
 interface LocalGroup {
   /** What `relation()` reads of the places (see `localSignature`). */
   sig: string;
@@ -217,10 +226,26 @@ interface LocalGroup {
 function localGroups(ctx: FileContext): { get(hash: string, occurrences: readonly Occurrence[], guessable: boolean): LocalGroup | undefined } | undefined {
   if (ctx.source.format !== 'dotenv') return undefined;
   const path = ctx.source.path;
-  const before = ctx.recall<Map<string, LocalGroup>>()?.memo;
-  const now = new Map<string, LocalGroup>();
+  const recalled = ctx.recall<LocalMemo>();
+  const ix = indexOf(ctx.source);
+  const kept: LocalMemo = {
+    groups: new Map(),
+    entries: ctx.source.entries,
+    get users() {
+      return ix.users;
+    },
+  };
   // Only for a file being edited: a load checks every group once anyway.
-  if (!ctx.keep(now)) return undefined;
+  if (!ctx.keep(kept)) return undefined;
+  const before = recalled?.memo.groups;
+  const now = kept.groups;
+  // The user keys' values of the version before, when the edit re-parsed no key that can name a
+  // user (the other entries kept their keys and values): rebuilt, they were ~8 ms of a keystroke
+  // in a 100k-line file.
+  const carried = recalled?.carried?.entries;
+  if (!ix.users && carried && recalled.memo.users && !mayNameUser(recalled.memo.entries, carried.kept, carried.oldResume) && !mayNameUser(ctx.source.entries, carried.kept, carried.newResume)) {
+    ix.users = recalled.memo.users;
+  }
   let byStart: Map<number, SecretValue> | undefined;
   const urlSecrets = (start: number): SecretValue | undefined => {
     if (!byStart) {
@@ -712,16 +737,27 @@ function userValues(src: ParsedSource): Map<string, Set<string>> {
   if (ix.users) return ix.users;
   const m = new Map<string, Set<string>>();
   for (const e of src.entries) {
-    // Only keys whose upper-cased form ends in R or E can be looked up; a non-ASCII last letter
-    // may upper-case to anything, so it goes through toUpperCase like the rest.
-    const c = e.key.charCodeAt(e.key.length - 1);
-    if (c < 0x80 && c !== 0x52 && c !== 0x72 && c !== 0x45 && c !== 0x65) continue;
+    if (!mayNameUserKey(e.key)) continue;
     const k = e.key.toUpperCase();
     let set = m.get(k);
     if (!set) m.set(k, (set = new Set()));
     set.add(e.value);
   }
   return (ix.users = m);
+}
+
+/**
+ * Whether a key can be one `userValues` looks up: only keys whose upper-cased form ends in R or E
+ * can; a non-ASCII last letter may upper-case to anything, so it counts.
+ */
+function mayNameUserKey(key: string): boolean {
+  const c = key.charCodeAt(key.length - 1);
+  return c >= 0x80 || c === 0x52 || c === 0x72 || c === 0x45 || c === 0x65;
+}
+
+function mayNameUser(entries: readonly EnvEntry[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (mayNameUserKey(entries[i].key)) return true;
+  return false;
 }
 
 // ---- passwords and connection URLs ----
