@@ -737,8 +737,8 @@ function userValues(src: ParsedSource): Map<string, Set<string>> {
   if (ix.users) return ix.users;
   const m = new Map<string, Set<string>>();
   for (const e of src.entries) {
-    if (!mayNameUserKey(e.key)) continue;
-    const k = e.key.toUpperCase();
+    const k = userKeyOf(e.key);
+    if (k === undefined) continue;
     let set = m.get(k);
     if (!set) m.set(k, (set = new Set()));
     set.add(e.value);
@@ -747,16 +747,19 @@ function userValues(src: ParsedSource): Map<string, Set<string>> {
 }
 
 /**
- * Whether a key can be one `userValues` looks up: only keys whose upper-cased form ends in R or E
- * can; a non-ASCII last letter may upper-case to anything, so it counts.
+ * A key as `userValues` files it (upper-cased) when it can name a user, else undefined: lookups
+ * are by `keyInfo().userKeys`, which all end in USER or USERNAME. Only keys ending in R or E (or a
+ * non-ASCII letter, which may upper-case to anything) are upper-cased to see.
  */
-function mayNameUserKey(key: string): boolean {
+function userKeyOf(key: string): string | undefined {
   const c = key.charCodeAt(key.length - 1);
-  return c >= 0x80 || c === 0x52 || c === 0x72 || c === 0x45 || c === 0x65;
+  if (c < 0x80 && c !== 0x52 && c !== 0x72 && c !== 0x45 && c !== 0x65) return undefined;
+  const k = key.toUpperCase();
+  return k.endsWith('USER') || k.endsWith('USERNAME') ? k : undefined;
 }
 
 function mayNameUser(entries: readonly EnvEntry[], from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (mayNameUserKey(entries[i].key)) return true;
+  for (let i = from; i < to; i++) if (userKeyOf(entries[i].key) !== undefined) return true;
   return false;
 }
 
