@@ -7,7 +7,6 @@ import { parseSource, unreadableSource } from './parse';
 import { lineStartsOf, reuseOf, type DotenvReuse } from './parsers/dotenv';
 import { formatOf } from './files';
 import { RULES } from './rules';
-import { ObjectMemo } from './object-memo';
 import { forgetSecretFacts } from './placeholders';
 import type { FileContext, FileMeta, IndexReuse, Occurrence, Recalled, ReportedFinding, Rule, SecretValue, WorkspaceView } from './rule';
 import { findSlotFamilies, slotBase, type SlotFamily } from './slots';
@@ -968,14 +967,6 @@ export class Analyzer implements WorkspaceView {
         return true;
       },
       report(f: ReportedFinding) {
-        // A rule that reports the same ReportedFinding object again for this version (reused-secret
-        // for a place whose list did not change) gets the same Finding back: consumers can memoise
-        // per Finding (the language server's conversion to a diagnostic).
-        const made = madeFindings.get(f);
-        if (made !== undefined && made.state === st && made.finding.ruleId === ruleId) {
-          sink.push(made.finding);
-          return;
-        }
         const range = st.lines.range(f.start, f.end);
         if (isSuppressed(st.source.suppressions, range.start.line, ruleId)) return;
         const fresh: Finding = {
@@ -988,9 +979,8 @@ export class Analyzer implements WorkspaceView {
           related: f.related,
           data: f.data,
         };
-        const finding = earlier?.take(fresh) ?? fresh;
-        madeFindings.set(f, { state: st, finding });
-        sink.push(finding);
+        // An equal finding of the file's last lists goes out as that same object (see EarlierFindings).
+        sink.push(earlier?.take(fresh) ?? fresh);
       },
     };
   }
@@ -1069,8 +1059,6 @@ function sameData(a: NonNullable<Finding['data']>, b: NonNullable<Finding['data'
   return true;
 }
 
-/** The Finding made of a reported finding, with the file version it was made for (see `report`). */
-const madeFindings = new ObjectMemo<ReportedFinding, { state: FileState; finding: Finding }>('madeFindings');
 
 /** Convenience for tests and the CLI: analyze in-memory files. */
 export function analyzeFiles(files: Record<string, string>, options: AnalyzerOptions & { gitignore?: Record<string, string>; journal?: string; meta?: Record<string, FileMeta> } = {}): Analyzer {
