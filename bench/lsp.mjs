@@ -180,6 +180,7 @@ export async function runKeystrokeBench({ single, label, settings, edits = 200, 
       p95Ms: percentile(samples, 95),
       p99Ms: percentile(samples, 99),
       maxMs: Math.max(...samples),
+      samples,
       rssMB: client.rssMB(),
     };
     log(`  keystrokes ${label}: ${result.edits} edits, p50 ${result.p50Ms.toFixed(1)} ms, p95 ${result.p95Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms (${diagnostics} diagnostics in the file)`);

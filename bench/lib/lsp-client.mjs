@@ -36,7 +36,10 @@ export class LspClient {
     const { serverJs, folders, nodeArgs = [] } = this.opts;
     this.startedAt = performance.now();
     this.child = spawn(process.execPath, [...nodeArgs, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stderr.on('data', () => {}); // the server logs to the client, not stderr; drain anyway
+    // The server logs to the client, not stderr: drained, or passed on with BENCH_SERVER_STDERR=1
+    // (for what a preload writes there, e.g. bench/lib/gc-log.cjs).
+    const passOn = process.env.BENCH_SERVER_STDERR === '1';
+    this.child.stderr.on('data', (d) => passOn && process.stderr.write(d));
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
     const conn = createMessageConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.conn = conn;

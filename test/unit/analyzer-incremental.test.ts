@@ -181,6 +181,50 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
     assert.ok(kept > 30 * 40, `most findings are kept (${kept})`);
   });
 
+  it('what rules keep for the next version (FileContext.keep) is plain data: no functions, no accessors', () => {
+    // A function or getter in a kept memo holds its scope: the rule's FileContext, this version's
+    // file state, the version before. Once such a memo is promoted to V8's old generation, every
+    // young-generation collection keeps all of that alive until a full collection (reused-secret's
+    // `users` getter did: most of what typing allocated was promoted, scavenges took 10-14 ms).
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      lines.push(
+        `DB_USER_${i}=app`,
+        `DB_PASSWORD_${i}=Zq8vLw3nTt5rXy2p${i % 3}`,
+        `DATABASE_URL_${i}=postgres://app:Zq8vLw3nTt5rXy2p${i % 3}@db:5432/app`,
+        `JWT_SECRET_${i}=${i % 2 ? 'changeme' : '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b'}`,
+        `SESSION_SECRET_${i}=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b`,
+      );
+    }
+    let text = lines.join('\n') + '\n';
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    a.setFile({ path: '.env', text });
+    a.findings('.env');
+    for (let n = 0; n < 4; n++) {
+      const at = text.indexOf('\n', (n * 997) % text.length);
+      text = text.slice(0, at) + 'x' + text.slice(at);
+      a.setFile({ path: '.env', text });
+      a.findings('.env');
+    }
+    const memos = (a as unknown as { files: Map<string, { memos?: Map<string, unknown> }> }).files.get('.env')?.memos;
+    assert.ok(memos && memos.size >= 5, `rules kept memos (${[...(memos?.keys() ?? [])].join(', ')})`);
+    assert.ok(memos.has('reused-secret'), 'reused-secret kept its groups');
+    const seen = new Set<object>();
+    const walk = (v: unknown, where: string): void => {
+      assert.notEqual(typeof v, 'function', `${where} is a function`);
+      if (v === null || typeof v !== 'object' || seen.has(v) || ArrayBuffer.isView(v)) return;
+      seen.add(v);
+      if (v instanceof Map) for (const [k, x] of v) walk(x, `${where}.get(${String(k).slice(0, 20)})`);
+      else if (v instanceof Set) for (const x of v) walk(x, `${where} member`);
+      else
+        for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(v))) {
+          assert.ok(!d.get && !d.set, `${where}.${k} is an accessor`);
+          walk(d.value, `${where}.${k}`);
+        }
+    };
+    for (const [rule, memo] of memos) walk(memo, rule);
+  });
+
   it('typing into a long .env and .env.example gives a fresh analysis: rules carry their per-entry facts (recall/keep) across edits', () => {
     // Credentials, URL passwords, signing keys with and without slots, versioned and numbered
     // families, Auth.js slots, HMAC selectors, markers and empty keys: what the rules remember per
