@@ -346,4 +346,26 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
     assert.ok(affected.has('web/.env'));
     assert.equal(reused(), 1, 'another account with the same password: reuse');
   });
+
+  it("typing into a long .env's *_USER value (re-parsed in part) affects the file whose URL holds its password", () => {
+    // The signature other files read is carried from the version before when the re-parsed entries
+    // hold no user key; here they do, so it must be computed again.
+    const pw = 'Zq8vLw3nTt5rXy2p';
+    const filler = Array.from({ length: 40 }, (_, i) => `APP_SETTING_${i}=value-${i}`);
+    const api = (user: string) => [...filler.slice(0, 20), `SERVICE_USER=${user}`, ...filler.slice(20), `SERVICE_PASSWORD=${pw}`].join('\n') + '\n';
+    const files = new Map([['api/.env', api('app')], ['web/.env', `DATABASE_URL=postgres://app:${pw}@db:5432/app\n`]]);
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW });
+    a.setFiles([...files].map(([path, text]) => ({ path, text })));
+    const reused = () => a.findings('web/.env').filter((f) => f.ruleId === 'reused-secret').length;
+    assert.equal(reused(), 0, 'the same account: one secret');
+    // An edit elsewhere first, so that the next ones start from a version with a signature.
+    let text = files.get('api/.env')!.replace('value-3\n', 'value-33\n');
+    a.setFile({ path: 'api/.env', text });
+    for (const [user, expected] of [['appx', 1], ['app', 0], ['ap', 1], ['app', 0]] as const) {
+      text = text.replace(/SERVICE_USER=\w*/, `SERVICE_USER=${user}`);
+      const affected = a.setFile({ path: 'api/.env', text });
+      assert.ok(affected.has('web/.env'), `SERVICE_USER=${user}: the URL's file is affected`);
+      assert.equal(reused(), expected, `SERVICE_USER=${user}`);
+    }
+  });
 });

@@ -60,6 +60,8 @@ interface FileState {
   /** Findings of the workspace rules that read other files' values (`RuleMeta.reads`). */
   valueFindings?: Finding[];
   signature?: Signature;
+  /** How an incremental parse mapped the previous version's secrets to this one's (to carry its signature). */
+  secretsReuse?: IndexReuse;
   /** Per rule id: what the rule kept for this version (`FileContext.keep`). */
   memos?: Map<string, unknown>;
   /**
@@ -126,33 +128,88 @@ function regionHasComma(entries: readonly EnvEntry[], from: number, to: number):
  * files' findings stale (the incremental property test in test/unit/analyzer-incremental.test.ts
  * compares every update with a fresh analysis).
  */
-function computeSignature(st: FileState, a: Analyzer): Signature {
-  const fileParts: string[] = [st.source.format, String(st.example), (st.source.envFiles ?? []).join('\u0000')];
-  const secretParts: string[] = [];
-  for (const s of st.secrets) {
-    const p = st.lines.positionAt(s.start);
-    const q = st.lines.positionAt(s.end);
+function computeSignature(st: FileState, a: Analyzer, from?: SignatureBase): Signature {
+  const n = st.secrets.length;
+  const secretParts: string[] = new Array(n);
+  const pos = new Int32Array(4 * n);
+  const lines = st.lines;
+  // Kept secrets (before the edit) read as they did; a moved one too while its line and columns
+  // are the same (an edit that adds no line break moves only the rest of its own line).
+  const kept = from ? from.secrets.kept : 0;
+  const resume = from ? from.secrets.newResume : n;
+  const shift = from ? from.secrets.oldResume - from.secrets.newResume : 0;
+  for (let i = 0; i < n; i++) {
+    if (i < kept) {
+      secretParts[i] = from!.sig.secretParts[i];
+      pos.set(from!.sig.pos.subarray(4 * i, 4 * i + 4), 4 * i);
+      continue;
+    }
+    const s = st.secrets[i];
+    const sl = lines.lineAt(s.start);
+    const el = lines.lineAt(s.end);
+    const sc = Math.min(s.start, lines.text.length) - lines.lineStart(sl);
+    const ec = Math.min(s.end, lines.text.length) - lines.lineStart(el);
+    pos[4 * i] = sl;
+    pos[4 * i + 1] = sc;
+    pos[4 * i + 2] = el;
+    pos[4 * i + 3] = ec;
+    if (i >= resume) {
+      const o = 4 * (i + shift);
+      const was = from!.sig.pos;
+      if (was[o] === sl && was[o + 1] === sc && was[o + 2] === el && was[o + 3] === ec) {
+        secretParts[i] = from!.sig.secretParts[i + shift];
+        continue;
+      }
+    }
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s.entry.value)?.[1] ?? '';
-    secretParts.push(
-      [s.hash, s.key, p.line, p.character, q.line, q.character, s.fromUrl ? 1 : 0, s.fromUrl ? a.hash(parseUrlPassword(s.entry.value)?.user ?? '') : '', scheme, s.entry.interpolationVar ?? '', s.klass.origin, s.klass.purpose, s.entry.key].join('\u0001'),
-    );
+    secretParts[i] = [s.hash, s.key, sl, sc, el, ec, s.fromUrl ? 1 : 0, s.fromUrl ? a.hash(parseUrlPassword(s.entry.value)?.user ?? '') : '', scheme, s.entry.interpolationVar ?? '', s.klass.origin, s.klass.purpose, s.entry.key].join('\u0001');
   }
-  for (const e of st.source.entries) {
-    if (/[._](USER|USERNAME)$/i.test(e.key)) fileParts.push('u\u0001' + e.key + '\u0001' + a.hash(e.value));
+  const fileHead = [st.source.format, String(st.example), (st.source.envFiles ?? []).join('\u0000')].join('\u0002');
+  let file: string | undefined;
+  if (from && from.sig.fileHead === fileHead && !hasUserKey(from.entries, from.reuse.kept, from.reuse.oldResume) && !hasUserKey(st.source.entries, from.reuse.kept, from.reuse.newResume)) {
+    // The re-parsed entries hold no user key, the others kept their keys and values.
+    file = from.sig.file;
+  } else {
+    const fileParts: string[] = [fileHead];
+    for (const e of st.source.entries) if (USER_KEY.test(e.key)) fileParts.push('u\u0001' + e.key + '\u0001' + a.hash(e.value));
+    file = fileParts.join('\u0002');
   }
-  const file = fileParts.join('\u0002');
-  return { file, secretParts, text: file + '\u0003' + secretParts.join('\u0002') };
+  return { file, fileHead, secretParts, pos };
+}
+
+const USER_KEY = /[._](USER|USERNAME)$/i;
+
+function hasUserKey(entries: readonly EnvEntry[], from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (USER_KEY.test(entries[i].key)) return true;
+  return false;
 }
 
 /**
  * What other files read of a file (see `computeSignature`): `file`, what every file sharing a value
- * with it reads (format, example-ness, `env_file:` list, `*_USER` values); `secretParts[i]`, what
- * the files sharing the value of `secrets[i]` read of that secret; `text`, all of it.
+ * with it reads (format, example-ness, `env_file:` list, `*_USER` values; `fileHead` the first
+ * three); `secretParts[i]`, what the files sharing the value of `secrets[i]` read of that secret;
+ * `pos`, its line and columns (start line, start column, end line, end column per secret).
  */
 interface Signature {
   file: string;
+  fileHead: string;
   secretParts: string[];
-  text: string;
+  pos: Int32Array;
+}
+
+/** The previous version's signature and how an incremental parse mapped its entries and secrets. */
+interface SignatureBase {
+  sig: Signature;
+  entries: readonly EnvEntry[];
+  reuse: DotenvReuse;
+  secrets: IndexReuse;
+}
+
+/** What other files read of the two versions is the same (the signatures' parts are). */
+function sameSignature(b: Signature, c: Signature): boolean {
+  if (b.file !== c.file || b.secretParts.length !== c.secretParts.length) return false;
+  for (let i = 0; i < b.secretParts.length; i++) if (b.secretParts[i] !== c.secretParts[i]) return false;
+  return true;
 }
 
 /**
@@ -479,8 +536,9 @@ export class Analyzer implements WorkspaceView {
       for (const h of emptied) if (this.index.get(h)?.length === 0) this.index.delete(h);
       if (others.size > 0) {
         const b = this.signatureOf(before);
-        const c = this.signatureOf(state);
-        if (b.text !== c.text) {
+        const from = reuse && state.secretsReuse ? { sig: b, entries: before.source.entries, reuse, secrets: state.secretsReuse } : undefined;
+        const c = (state.signature ??= computeSignature(state, this, from));
+        if (!sameSignature(b, c)) {
           if (b.file !== c.file) for (const p of others) affected.add(p);
           else {
             for (const h of changedHashes(before, b, state, c)) {
@@ -678,6 +736,7 @@ export class Analyzer implements WorkspaceView {
     const secretEntries: number[] = [];
     let families: Map<string, SlotFamily> | undefined;
     let carry: FileState['carry'];
+    let secretsReuse: IndexReuse | undefined;
     if (prev && reuse) {
       const ps = prev.secrets;
       const pe = prev.secretEntries;
@@ -690,12 +749,13 @@ export class Analyzer implements WorkspaceView {
       for (let i = reuse.kept; i < reuse.newResume; i++) this.addSecret(source, i, secrets, secretEntries);
       const newResume = secrets.length;
       while (si < ps.length && pe[si] < reuse.oldResume) si++;
+      secretsReuse = { kept: keptSecrets, oldResume: si, newResume };
       if (prev.memos) {
         carry = {
           memos: prev.memos,
           reuse: {
             entries: { kept: reuse.kept, oldResume: reuse.oldResume, newResume: reuse.newResume },
-            secrets: { kept: keptSecrets, oldResume: si, newResume },
+            secrets: secretsReuse,
           },
         };
       }
@@ -724,7 +784,7 @@ export class Analyzer implements WorkspaceView {
         { isSecret: (k) => this.classify(k)?.secret === true, valueOfKey: (k) => values.get(k) },
       );
     }
-    return { source, lines, meta, example: isExampleFile(source.path), secrets, secretEntries, families, epoch: this.epoch, entryClass: entryClasses(entries.length, prev, reuse), carry };
+    return { source, lines, meta, example: isExampleFile(source.path), secrets, secretEntries, families, epoch: this.epoch, entryClass: entryClasses(entries.length, prev, reuse), carry, secretsReuse };
   }
 
   /** The secret of entry `i`, if it has one (at most one: the value, or the password of a URL). */
