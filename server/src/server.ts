@@ -3,6 +3,8 @@
  * `--stdio` (VS Code starts the server with it), `--node-ipc`, `--socket=<port>` or `--pipe=<name>`.
  * Without any, stdio is used. Only the protocol is written to stdout; logs go to the client.
  */
+// First: V8 settings that must be in place before the engine allocates (see v8-flags.ts).
+import './lsp/v8-flags';
 import { createConnection, ProposedFeatures, type MessageReader } from 'vscode-languageserver/node';
 import { startServer } from './lsp/main';
 import { stdoutWriter } from './lsp/transport';
