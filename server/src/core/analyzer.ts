@@ -138,10 +138,10 @@ function computeSignature(st: FileState, a: Analyzer, from?: SignatureBase): Sig
   const kept = from ? from.secrets.kept : 0;
   const resume = from ? from.secrets.newResume : n;
   const shift = from ? from.secrets.oldResume - from.secrets.newResume : 0;
+  if (kept > 0) pos.set(from!.sig.pos.subarray(0, 4 * kept));
   for (let i = 0; i < n; i++) {
     if (i < kept) {
       secretParts[i] = from!.sig.secretParts[i];
-      pos.set(from!.sig.pos.subarray(4 * i, 4 * i + 4), 4 * i);
       continue;
     }
     const s = st.secrets[i];
