@@ -1047,46 +1047,60 @@ export class Analyzer implements WorkspaceView {
 }
 
 /**
- * The findings a file had before an update, by key (else by message). A keystroke changes a few findings of the
- * file and an edit elsewhere a few of a file sharing a value, but the rules make every finding
- * anew (each entry after the edit has moved): a new finding equal to an earlier one is handed out
- * as that earlier object, so that consumers memoising per Finding (the language server's
- * diagnostics and their JSON) redo only what changed. Each earlier finding is taken at most once.
+ * The findings a file had before an update. A keystroke changes a few findings of the file and an
+ * edit elsewhere a few of a file sharing a value, but the rules make every finding anew (each entry
+ * after the edit has moved): a new finding equal to an earlier one is handed out as that earlier
+ * object, so that consumers memoising per Finding (the language server's diagnostics and their
+ * JSON) redo only what changed. Each earlier finding is taken at most once.
+ *
+ * Rules report in the same order every time, so the next earlier finding (or the one after it,
+ * when one went away) is tried first; only a finding found neither there is looked up by key (else
+ * by message), in an index built on the first such miss. (Building that index for every update was
+ * most of this class's cost on a 100k-line file.)
  */
 class EarlierFindings {
-  /** By key (most findings name one; its string is the entry's, already hashed), else by message. */
-  private readonly byName = new Map<string, Finding | Finding[]>();
+  private readonly taken: Uint8Array;
+  private cursor = 0;
+  /** Positions in `list` by key, else by message; built on the first finding not found in order. */
+  private byName: Map<string, number | number[]> | undefined;
 
-  constructor(findings: readonly Finding[]) {
-    for (const f of findings) {
-      const name = f.key ?? f.message;
-      const there = this.byName.get(name);
-      if (there === undefined) this.byName.set(name, f);
-      else if (Array.isArray(there)) there.push(f);
-      else this.byName.set(name, [there, f]);
-    }
+  constructor(private readonly list: readonly Finding[]) {
+    this.taken = new Uint8Array(list.length);
   }
 
   /** The earlier finding equal to `f` (removed from the pool), or undefined. */
   take(f: Finding): Finding | undefined {
-    const name = f.key ?? f.message;
-    const there = this.byName.get(name);
+    const list = this.list;
+    const end = Math.min(list.length, this.cursor + 2);
+    for (let i = this.cursor; i < end; i++) {
+      if (this.taken[i] === 0 && sameFinding(list[i], f)) return this.hand(i);
+    }
+    const there = (this.byName ??= this.index()).get(f.key ?? f.message);
     if (there === undefined) return undefined;
-    if (!Array.isArray(there)) {
-      if (!sameFinding(there, f)) return undefined;
-      // Not `delete`: a Map shrinking as it empties copies its table again and again.
-      this.byName.set(name, TAKEN);
-      return there;
-    }
-    for (let i = 0; i < there.length; i++) {
-      if (sameFinding(there[i], f)) return there.splice(i, 1)[0];
-    }
+    if (typeof there === 'number') return this.taken[there] === 0 && sameFinding(list[there], f) ? this.hand(there) : undefined;
+    for (const i of there) if (this.taken[i] === 0 && sameFinding(list[i], f)) return this.hand(i);
     return undefined;
   }
-}
 
-/** An earlier finding handed out already (an empty list: never equal to anything). */
-const TAKEN: Finding[] = [];
+  private hand(i: number): Finding {
+    this.taken[i] = 1;
+    this.cursor = i + 1;
+    return this.list[i];
+  }
+
+  private index(): Map<string, number | number[]> {
+    const byName = new Map<string, number | number[]>();
+    for (let i = 0; i < this.list.length; i++) {
+      const f = this.list[i];
+      const name = f.key ?? f.message;
+      const there = byName.get(name);
+      if (there === undefined) byName.set(name, i);
+      else if (typeof there === 'number') byName.set(name, [there, i]);
+      else there.push(i);
+    }
+    return byName;
+  }
+}
 
 /** Equal findings, down to the order of `data`'s keys (what a serialisation would show). */
 function sameFinding(a: Finding, b: Finding): boolean {
