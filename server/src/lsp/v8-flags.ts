@@ -13,7 +13,18 @@
  * sixth round). Set at run time so that every way of starting the server
  * (VS Code, another editor's `node server.js --stdio`) gets it; the flag is read by each collection,
  * not only at start-up.
+ *
+ * `--interrupt-budget` (4x V8's 66 KiB of bytecode executed before a function is considered for
+ * optimisation): the first hundred or so keystrokes after the server starts ran while TurboFan
+ * optimised every function the keystroke path touches, many of them only lukewarm; on two cores,
+ * shared with the editor, those compile jobs and their deoptimisations were the slow keystrokes.
+ * In process, the same 200 edits of a 1k-line file once cold: 416-456 -> 281-296 ms in all, p99
+ * 11-13 -> 5 ms; a second pass (all warm) as fast as before. Over stdio, alternating runs: 1k p95
+ * 7.1-8.0 -> 4.5-6.5 ms, p99 9.4-11.6 -> 7.1-9.8 ms; 10k and 100k within noise; the workspace load
+ * in process within noise (docs/benchmarks.md, the seventh round). Read when a function's budget
+ * is reset, so functions compiled after this module loads get it.
  */
 import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--no-allocation-site-pretenuring');
+setFlagsFromString('--interrupt-budget=270336');
