@@ -13,6 +13,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Analyzer } from '../../server/src/core/analyzer';
 import type { Finding } from '../../server/src/core/types';
+import type { Rule } from '../../server/src/core/rule';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 100);
 const HASH_KEY = Buffer.from('incremental-test');
@@ -179,6 +180,39 @@ describe('Analyzer: incremental updates agree with a fresh analysis', function (
       before = now;
     }
     assert.ok(kept > 30 * 40, `most findings are kept (${kept})`);
+  });
+
+  it('a finding whose data lists the same values under keys in another order is a new object (a serialisation shows the order)', () => {
+    // The fast path compares what a rule reported with the next earlier finding field by field;
+    // data with the same entries in another key order must not pass for the earlier finding.
+    const rule: Rule = {
+      meta: { id: 'order-probe', defaultSeverity: 'warning', description: 'test rule', docs: '#order-probe', scope: 'file' },
+      check(ctx) {
+        const order = ctx.source.entries.find((e) => e.key === 'ORDER')?.value ?? 'ab';
+        for (const e of ctx.source.entries) {
+          if (e.key !== 'TOKEN') continue;
+          const data: Record<string, string> = {};
+          for (const k of order) data[k] = k.toUpperCase();
+          ctx.report({ start: e.valueStart, end: e.valueEnd, key: e.key, message: 'probe', data });
+        }
+      },
+    };
+    const a = new Analyzer({ hashKey: HASH_KEY, now: NOW, rules: [rule] });
+    const at = (text: string) => {
+      a.setFile({ path: '.env', text });
+      const f = a.findings('.env');
+      assert.equal(f.length, 1);
+      return f[0];
+    };
+    const first = at('ORDER=ab\nTOKEN=t\n');
+    const typed = at('ORDER=ab\nTOKEN=t\n#x\n');
+    assert.equal(typed, first, 'an edit elsewhere hands out the same object');
+    const swapped = at('ORDER=ba\nTOKEN=t\n#x\n');
+    assert.notEqual(swapped, first, 'keys in another order: a new object');
+    assert.deepEqual(Object.keys(swapped.data ?? {}), ['b', 'a']);
+    const fewer = at('ORDER=b\nTOKEN=t\n#x\n');
+    assert.notEqual(fewer, swapped, 'a key less: a new object');
+    assert.deepEqual(fewer.data, { b: 'B' });
   });
 
   it('what rules keep for the next version (FileContext.keep) is plain data: no functions, no accessors', () => {

@@ -1027,19 +1027,29 @@ export class Analyzer implements WorkspaceView {
         return true;
       },
       report(f: ReportedFinding) {
-        const range = st.lines.range(f.start, f.end);
-        if (isSuppressed(st.source.suppressions, range.start.line, ruleId)) return;
+        const lines = st.lines;
+        const suppressions = st.source.suppressions;
+        if (suppressions.length > 0 && isSuppressed(suppressions, lines.lineAt(f.start), ruleId)) return;
+        const sev = severityConfigured ? severity : (f.severity ?? severity);
+        // An equal finding of the file's last lists goes out as that same object (see
+        // EarlierFindings): first the next one in report order, compared field by field with what
+        // the rule reported (no Finding, range or positions made for it: most findings of a
+        // keystroke are these), then by key among the others.
+        const next = earlier?.next(ruleId, f, sev, lines);
+        if (next !== undefined) {
+          sink.push(next);
+          return;
+        }
         const fresh: Finding = {
           ruleId,
           path: st.source.path,
-          range,
+          range: lines.range(f.start, f.end),
           message: f.message,
-          severity: severityConfigured ? severity : (f.severity ?? severity),
+          severity: sev,
           key: f.key,
           related: f.related,
           data: f.data,
         };
-        // An equal finding of the file's last lists goes out as that same object (see EarlierFindings).
         sink.push(earlier?.take(fresh) ?? fresh);
       },
     };
@@ -1066,6 +1076,31 @@ class EarlierFindings {
 
   constructor(private readonly list: readonly Finding[]) {
     this.taken = new Uint8Array(list.length);
+  }
+
+  /**
+   * The earlier finding at the cursor or just after it when it equals what a rule reported (with
+   * this severity, its offsets at `lines`' positions), else undefined: `take` then looks further.
+   */
+  next(ruleId: string, f: ReportedFinding, severity: Severity, lines: LineIndex): Finding | undefined {
+    const list = this.list;
+    const end = Math.min(list.length, this.cursor + 2);
+    for (let i = this.cursor; i < end; i++) {
+      const e = list[i];
+      if (
+        this.taken[i] === 0 &&
+        e.ruleId === ruleId &&
+        e.key === f.key &&
+        e.severity === severity &&
+        e.message === f.message &&
+        lines.isRange(e.range, f.start, f.end) &&
+        sameRelated(e.related, f.related) &&
+        (e.data === f.data || (e.data !== undefined && f.data !== undefined && sameData(e.data, f.data)))
+      ) {
+        return this.hand(i);
+      }
+    }
+    return undefined;
   }
 
   /** The earlier finding equal to `f` (removed from the pool), or undefined. */
@@ -1105,32 +1140,47 @@ class EarlierFindings {
 /** Equal findings, down to the order of `data`'s keys (what a serialisation would show). */
 function sameFinding(a: Finding, b: Finding): boolean {
   if (a.ruleId !== b.ruleId || a.key !== b.key || a.severity !== b.severity || !sameRange(a.range, b.range) || a.path !== b.path || a.message !== b.message) return false;
-  if (a.related !== b.related) {
-    if (!a.related || !b.related || a.related.length !== b.related.length) return false;
-    for (let i = 0; i < a.related.length; i++) {
-      const x = a.related[i];
-      const y = b.related[i];
-      if (x !== y && (!sameRange(x.range, y.range) || x.path !== y.path || x.message !== y.message)) return false;
-    }
-  }
+  if (!sameRelated(a.related, b.related)) return false;
   return a.data === b.data || (a.data !== undefined && b.data !== undefined && sameData(a.data, b.data));
 }
 
-/** The same keys in the same order (what JSON shows) with the same values. */
+function sameRelated(a: Finding['related'], b: Finding['related']): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && (!sameRange(x.range, y.range) || x.path !== y.path || x.message !== y.message)) return false;
+  }
+  return true;
+}
+
+/** `a`'s keys in order, for `sameData` (reused: comparisons run one at a time, none re-entrant). */
+const dataKeys: string[] = [];
+
+/**
+ * The same keys in the same order (what JSON shows) with the same values. Walks the keys with
+ * for-in (V8 serves objects of one shape from a cache) instead of two Object.keys arrays per
+ * comparison: most findings of a keystroke come with a new, equal data object.
+ */
 function sameData(a: NonNullable<Finding['data']>, b: NonNullable<Finding['data']>): boolean {
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i];
-    if (k !== kb[i]) return false;
+  let n = 0;
+  for (const k in a) {
+    if (!Object.prototype.hasOwnProperty.call(a, k)) continue;
+    dataKeys[n++] = k;
+  }
+  let i = 0;
+  for (const k in b) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) continue;
+    if (i >= n || k !== dataKeys[i]) return false;
+    i++;
     const x = a[k];
     const y = b[k];
     if (x === y) continue;
     if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
     for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
   }
-  return true;
+  return i === n;
 }
 
 

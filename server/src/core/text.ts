@@ -54,6 +54,17 @@ export class LineIndex {
     return Math.min(this.lineStart(position.line) + position.character, this.lineEnd(position.line));
   }
 
+  /** `sameRange(range, this.range(start, end))`, without making the range. */
+  isRange(range: Range, start: number, end: number): boolean {
+    const len = this.text.length;
+    start = Math.max(0, Math.min(start, len));
+    end = Math.max(0, Math.min(end, len));
+    const sl = this.lineAt(start);
+    if (range.start.line !== sl || range.start.character !== start - this.starts[sl]) return false;
+    const el = end === start ? sl : this.lineAt(end);
+    return range.end.line === el && range.end.character === end - this.starts[el];
+  }
+
   range(start: number, end: number): Range {
     return { start: this.positionAt(start), end: this.positionAt(end) };
   }
