@@ -154,6 +154,52 @@ describe('dotenv parser (fast path) against the previous parser', function () {
   });
 });
 
+describe('suppression comments: found by searching for the word, as splitting every line finds them', function () {
+  this.timeout(60_000);
+
+  /** The previous implementation, verbatim: every line of the text, one regex each. */
+  function splitEveryLine(text: string): { line: number; rules: string[]; commentLine: number }[] {
+    if (text.indexOf('secret-hygiene-disable') === -1) return [];
+    const out: { line: number; rules: string[]; commentLine: number }[] = [];
+    const lines = text.split(/\r\n|\r|\n/);
+    for (let i = 0; i < lines.length; i++) {
+      const m = /(?:#|\/\/|!|;)\s*secret-hygiene-disable-(next-line|line)\b([^\r\n]*)/.exec(lines[i]);
+      if (!m) continue;
+      const rest = m[2].split(/\s--\s|\s--$/)[0];
+      const rules = rest
+        .split(/[\s,]+/)
+        .map((r) => r.trim())
+        .filter((r) => r !== '');
+      out.push({ line: m[1] === 'line' ? i : i + 1, rules, commentLine: i });
+    }
+    return out;
+  }
+
+  it('the same suppressions for hand-picked texts (CRLF, lone CR, two on a line, the word as a value)', () => {
+    const texts = [
+      '# secret-hygiene-disable-next-line weak-secret\nJWT_SECRET=changeme\n',
+      'A=1\r\n# secret-hygiene-disable-next-line\r\nB=2\r\n',
+      'A=1\r# secret-hygiene-disable-line weak-secret -- reason\rB=2',
+      'A=secret-hygiene-disable-line # secret-hygiene-disable-line short-secret, weak-secret\n',
+      'K=v # secret-hygiene-disable-line\n'.repeat(3) + '\n\n# secret-hygiene-disable-next-line x\r\n',
+      'secret-hygiene-disable-line',
+      '\n\n\n# secret-hygiene-disable-next-line\r',
+    ];
+    for (const t of texts) assert.deepStrictEqual(parseSuppressions(t), splitEveryLine(t), JSON.stringify(t));
+  });
+
+  it(`the same suppressions for generated texts (${RUNS} runs)`, () => {
+    const piece = fc.constantFrom('# secret-hygiene-disable-next-line', '# secret-hygiene-disable-line', ' weak-secret', ',short-secret', ' -- why', '//', '!', ';', 'secret-hygiene-disable', 'KEY=v', ' ', '\t', '\n', '\n', '\r\n', '\r', '#', '-', 'x');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const t = pieces.join('');
+        assert.deepStrictEqual(parseSuppressions(t), splitEveryLine(t));
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+});
+
 describe('LeanParser (yaml Parser without the per-token process.env read)', function () {
   this.timeout(Math.max(30_000, RUNS * 40));
 
