@@ -152,6 +152,23 @@ describe('dotenv parser (fast path) against the previous parser', function () {
       }
     }
   });
+
+  it('LineIndex.isRange: exactly when the range is the one `range(start, end)` makes', () => {
+    const sameRange = (a: { start: { line: number; character: number }; end: { line: number; character: number } }, b: typeof a) =>
+      a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+    const pos = fc.record({ line: fc.integer({ min: -1, max: 6 }), character: fc.integer({ min: -1, max: 6 }) });
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', '\n', '\r\n', '\r'), { maxLength: 12 }), fc.integer({ min: -2, max: 16 }), fc.integer({ min: -2, max: 16 }), pos, pos, fc.boolean(), (parts, start, end, p, q, exact) => {
+        const text = parts.join('');
+        const lines = new LineIndex(text);
+        const made = lines.range(start, end);
+        // Half the cases compare with the range made for the offsets (must be true), half with any range.
+        const range = exact ? made : { start: p, end: q };
+        assert.strictEqual(lines.isRange(range, start, end), sameRange(range, made), `${JSON.stringify(text)} ${start}-${end} ${JSON.stringify(range)}`);
+      }),
+      { numRuns: RUNS * 3, seed: SEED },
+    );
+  });
 });
 
 describe('suppression comments: found by searching for the word, as splitting every line finds them', function () {

@@ -54,15 +54,20 @@ export class LineIndex {
     return Math.min(this.lineStart(position.line) + position.character, this.lineEnd(position.line));
   }
 
-  /** `sameRange(range, this.range(start, end))`, without making the range. */
+  /**
+   * `sameRange(range, this.range(start, end))`, without making the range or searching the lines:
+   * each position of `range` is checked to be the offset's (its line holds the offset).
+   */
   isRange(range: Range, start: number, end: number): boolean {
     const len = this.text.length;
-    start = Math.max(0, Math.min(start, len));
-    end = Math.max(0, Math.min(end, len));
-    const sl = this.lineAt(start);
-    if (range.start.line !== sl || range.start.character !== start - this.starts[sl]) return false;
-    const el = end === start ? sl : this.lineAt(end);
-    return range.end.line === el && range.end.character === end - this.starts[el];
+    return this.isPosition(range.start, Math.max(0, Math.min(start, len))) && this.isPosition(range.end, Math.max(0, Math.min(end, len)));
+  }
+
+  /** `positionAt(offset)` is `p` (offset within the text). */
+  private isPosition(p: Position, offset: number): boolean {
+    const l = p.line;
+    if (l < 0 || l >= this.starts.length || p.character < 0 || this.starts[l] + p.character !== offset) return false;
+    return l + 1 >= this.starts.length || offset < this.starts[l + 1];
   }
 
   range(start: number, end: number): Range {
