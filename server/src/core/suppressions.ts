@@ -1,3 +1,4 @@
+import { flatCopy } from './text';
 import type { Suppression } from './types';
 
 const DIRECTIVE = /(?:#|\/\/|!|;)\s*secret-hygiene-disable-(next-line|line)\b([^\r\n]*)/;
@@ -35,6 +36,25 @@ export function parseSuppressions(text: string, _marker?: string): Suppression[]
   return out;
 }
 
+/**
+ * The suppressions of lines [from, to) of a text whose only line break is "\n" (`lineStarts` its
+ * line starts): what `parseSuppressions` finds on those lines. For a re-parse, which keeps the
+ * suppressions of the lines it did not re-read.
+ */
+export function suppressionsInLines(text: string, lineStarts: Int32Array, from: number, to: number, out: Suppression[]): void {
+  if (from >= to || from >= lineStarts.length) return;
+  const end = to < lineStarts.length ? lineStarts[to] : text.length;
+  let at = text.indexOf(NEEDLE, lineStarts[from]);
+  let line = from;
+  while (at !== -1 && at < end) {
+    while (line + 1 < lineStarts.length && lineStarts[line + 1] <= at) line++;
+    let lineEnd = text.indexOf('\n', at);
+    if (lineEnd === -1) lineEnd = text.length;
+    directive(text.slice(lineStarts[line], lineEnd), line, out);
+    at = text.indexOf(NEEDLE, lineEnd);
+  }
+}
+
 const NEEDLE = 'secret-hygiene-disable';
 const LONE_CR = /\r(?!\n)/;
 
@@ -46,7 +66,10 @@ function directive(lineText: string, i: number, out: Suppression[]): void {
   const rules = rest
     .split(/[\s,]+/)
     .map((r) => r.trim())
-    .filter((r) => r !== '');
+    .filter((r) => r !== '')
+    // Own copies: a re-parse carries suppressions to the next versions, and a slice would keep
+    // this version's whole text alive with them.
+    .map(flatCopy);
   out.push({ line: m[1] === 'line' ? i : i + 1, rules, commentLine: i });
 }
 
