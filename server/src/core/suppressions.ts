@@ -43,15 +43,18 @@ export function parseSuppressions(text: string, _marker?: string): Suppression[]
  */
 export function suppressionsInLines(text: string, lineStarts: Int32Array, from: number, to: number, out: Suppression[]): void {
   if (from >= to || from >= lineStarts.length) return;
-  const end = to < lineStarts.length ? lineStarts[to] : text.length;
-  let at = text.indexOf(NEEDLE, lineStarts[from]);
+  const start = lineStarts[from];
+  // Searched in a slice of those lines (a view, not a copy): a search of the text would run on to
+  // its end whenever the lines hold no comment.
+  const region = text.slice(start, to < lineStarts.length ? lineStarts[to] : text.length);
+  let at = region.indexOf(NEEDLE);
   let line = from;
-  while (at !== -1 && at < end) {
-    while (line + 1 < lineStarts.length && lineStarts[line + 1] <= at) line++;
-    let lineEnd = text.indexOf('\n', at);
-    if (lineEnd === -1) lineEnd = text.length;
-    directive(text.slice(lineStarts[line], lineEnd), line, out);
-    at = text.indexOf(NEEDLE, lineEnd);
+  while (at !== -1) {
+    while (line + 1 < lineStarts.length && lineStarts[line + 1] <= start + at) line++;
+    let lineEnd = region.indexOf('\n', at);
+    if (lineEnd === -1) lineEnd = region.length;
+    directive(region.slice(lineStarts[line] - start, lineEnd), line, out);
+    at = region.indexOf(NEEDLE, lineEnd);
   }
 }
 
