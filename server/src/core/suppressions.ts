@@ -12,8 +12,7 @@ export function parseSuppressions(text: string, _marker?: string): Suppression[]
   let at = text.indexOf(NEEDLE);
   if (at === -1) return [];
   const out: Suppression[] = [];
-  const cr = text.indexOf('\r') !== -1;
-  if (cr && LONE_CR.test(text)) {
+  if (text.indexOf('\r') !== -1 && LONE_CR.test(text)) {
     const lines = text.split(/\r\n|\r|\n/);
     for (let i = 0; i < lines.length; i++) directive(lines[i], i, out);
     return out;
@@ -30,7 +29,8 @@ export function parseSuppressions(text: string, _marker?: string): Suppression[]
     }
     let lineEnd = text.indexOf('\n', at);
     if (lineEnd === -1) lineEnd = text.length;
-    directive(text.slice(lineStart, cr && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd), line, out);
+    // A CRLF line keeps its "\r" here: the directive's expression stops before it.
+    directive(text.slice(lineStart, lineEnd), line, out);
     at = text.indexOf(NEEDLE, lineEnd);
   }
   return out;
