@@ -150,7 +150,13 @@ if (results.index) {
   if (i.failed) row(`Index ${mono.fileCount} files at start-up`, '≤ 3 s', `failed: ${i.failed}`, false);
   else {
     row(`Index ${mono.fileCount} files at start-up (to the last diagnostics)`, '≤ 3 s', `${fmt(i.indexDiagnosticsMs / 1000, 2)} s (progress ended at ${fmt(i.indexProgressMs / 1000, 2)} s; ${i.filesWithDiagnostics} files with diagnostics)`, i.indexDiagnosticsMs <= 3000);
-    row('Server RSS after indexing (VmRSS)', '≤ 200 MB', `${fmt(i.rssMB, 0)} MB`, i.rssMB <= 200);
+    const settled = i.rssSettledMB ?? i.rssMB;
+    row(
+      'Server RSS after indexing (VmRSS; right after the last diagnostics, and after idling 5 s)',
+      '≤ 200 MB',
+      i.rssSettledMB === undefined ? `${fmt(i.rssMB, 0)} MB` : `${fmt(i.rssSettledMB, 0)} MB (${fmt(i.rssMB, 0)} MB right after)`,
+      settled <= 200,
+    );
   }
 }
 if (results.crossFile) {

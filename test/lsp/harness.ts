@@ -91,6 +91,7 @@ export const FULL_CAPABILITIES: ClientCapabilities = {
 export class TestClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly logs: string[] = [];
+  private logWaiters: ((message: string) => boolean)[] = [];
   readonly progress: { token: unknown; value: { kind: string; title?: string; message?: string } }[] = [];
   readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   readonly applied: WorkspaceEdit[] = [];
@@ -167,6 +168,7 @@ export class TestClient {
     conn.onNotification('window/logMessage', (p: { message: string }) => {
       this.wire.push(JSON.stringify(p));
       this.logs.push(p.message);
+      for (const w of this.logWaiters.splice(0)) if (!w(p.message)) this.logWaiters.push(w);
     });
     conn.onNotification('window/showMessage', (p: { message: string }) => {
       this.wire.push(JSON.stringify(p));
@@ -234,6 +236,21 @@ export class TestClient {
         },
       };
       this.waiters.push(waiter);
+    });
+  }
+
+  /** Resolves with the first log message (already received or to come) that matches `re`. */
+  waitForLog(re: RegExp): Promise<string> {
+    const seen = this.logs.find((m) => re.test(m));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for a log message matching ${re}; server log tail: ${JSON.stringify(this.logs.slice(-5))}`)), EVENT_TIMEOUT_MS);
+      this.logWaiters.push((m) => {
+        if (!re.test(m)) return false;
+        clearTimeout(timer);
+        resolve(m);
+        return true;
+      });
     });
   }
 

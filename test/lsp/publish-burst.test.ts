@@ -62,5 +62,37 @@ describe('language server: the start-up burst of diagnostics', function () {
     const v = await client.change(uri, 'PORT=1\n');
     const d = await client.waitForVersion(uri, v);
     assert.ok(!d.some((x) => x.code === 'parse-error'));
+    // Fewer files than the threshold: no collection (the log would have come before this answer).
+    assert.ok(!client.logs.some((m) => m.includes("start-up burst's memory")), 'no collection after a 150-file burst');
+  });
+});
+
+describe('language server: memory after a large start-up burst', function () {
+  const LARGE = 500;
+  let root: string;
+  let client: TestClient;
+
+  before(async function () {
+    const files: Record<string, string> = { '.gitignore': '.env*\n' };
+    for (let i = 0; i < LARGE; i++) files[`svc${i}/.env`] = `PORT=${3000 + i}\nBROKEN LINE ${i}\n`;
+    root = makeWorkspace(files);
+    client = await TestClient.start({ folders: [{ path: root }] });
+  });
+
+  after(async function () {
+    await client.shutdown();
+    removeWorkspace(root);
+  });
+
+  it('collects the garbage of a burst of 500 files once it is written, and keeps serving', async function () {
+    for (let i = 0; i < LARGE; i++) await client.waitForDiagnostics(fileUri(join(root, `svc${i}/.env`)), (x) => x.some((y) => y.code === 'parse-error'));
+    const line = await client.waitForLog(/released the start-up burst's memory/);
+    assert.match(line, /^.*: released the start-up burst's memory: V8 heap \d+ -> \d+ MB \(\d+ ms\)$/);
+    assert.equal(client.logs.filter((m) => m.includes("start-up burst's memory")).length, 1, 'once per burst');
+    const uri = fileUri(join(root, 'svc7/.env'));
+    await client.open(uri, 'PORT=1\nBROKEN LINE\n');
+    const v = await client.change(uri, 'PORT=1\n');
+    const d = await client.waitForVersion(uri, v);
+    assert.ok(!d.some((x) => x.code === 'parse-error'));
   });
 });

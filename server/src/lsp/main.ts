@@ -48,6 +48,7 @@ import { codeLenses } from './codeLens';
 import { countFindings, omittedDiagnostic, selectFindings, toDiagnostic } from './diagnostics';
 import { FolderState, pathToUri, uriToPath } from './folder';
 import { hover } from './hover';
+import { releaseMemory } from './memory';
 import { describeError, guard, type Logger } from './log';
 import { executeCommand } from './commands';
 import { handleGenerate, handleJournalEntry, handlePlanCompletion, handlePlanRotation, handleRotationTargets } from './requests';
@@ -77,6 +78,8 @@ export interface ClientFeatures {
 const READ_BATCH = 64;
 /** Time spent computing and sending diagnostics before the server yields to pending messages. */
 const PUBLISH_SLICE_MS = 20;
+/** Start-up bursts of at least this many files end with two full collections (see memory.ts); a small folder's garbage is not worth the pauses. */
+const RELEASE_AFTER_FILES = 500;
 
 /**
  * The Secret Hygiene language server: one analyzer per workspace folder, fed by the workspace
@@ -701,6 +704,14 @@ export class SecretHygieneServer {
       if (left === 0) {
         burst.progress.done();
         folder.burst = undefined;
+        if (burst.total >= RELEASE_AFTER_FILES) {
+          // After the flush that wrote the last slice has returned, so that none of its objects are held.
+          setImmediate(() =>
+            releaseMemory((r) =>
+              this.log.info(`${folder.name}: released the start-up burst's memory: V8 heap ${Math.round(r.heapBeforeMB)} -> ${Math.round(r.heapAfterMB)} MB (${Math.round(r.pauseMs)} ms)`),
+            ),
+          );
+        }
         continue;
       }
       const percent = Math.floor(((burst.total - Math.min(left, burst.total)) / Math.max(1, burst.total)) * 100);
