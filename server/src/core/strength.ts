@@ -1,6 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { wordComposition } from './placeholders';
+import { fastDictionaryMatchers } from './zxcvbn-matchers';
 
 /** How a secret's text encodes its key material. */
 export type ValueEncoding = 'hex' | 'base64' | 'base64url' | 'text';
@@ -63,11 +64,22 @@ function charEntropy(value: string): number {
   return h;
 }
 
+/**
+ * The zxcvbn the estimates use. `fastMatchers` (the default) swaps in the dictionary matchers of
+ * zxcvbn-matchers.ts, which find the same matches sooner; false gives the package's own (tests
+ * compare the two).
+ */
+export function createZxcvbn(fastMatchers = true): ZxcvbnFactory {
+  // Few l33t substitutions: leetspeak of common passwords is caught by the dictionary check in
+  // placeholders.ts, and each substitution re-runs the dictionary matcher.
+  const options = { dictionary: { ...zxcvbnCommon.dictionary }, graphs: zxcvbnCommon.adjacencyGraphs, l33tMaxSubstitutions: 16 };
+  const matchers = fastMatchers ? fastDictionaryMatchers() : undefined;
+  return matchers ? new ZxcvbnFactory(options, matchers as unknown as ConstructorParameters<typeof ZxcvbnFactory>[1]) : new ZxcvbnFactory(options);
+}
+
 let zxcvbn: ZxcvbnFactory | undefined;
 function getZxcvbn(): ZxcvbnFactory {
-  // Few l33t substitutions: leetspeak of common passwords is caught by the dictionary check in
-  // placeholders.ts, and each substitution re-runs the (quadratic) dictionary matcher.
-  zxcvbn ??= new ZxcvbnFactory({ dictionary: { ...zxcvbnCommon.dictionary }, graphs: zxcvbnCommon.adjacencyGraphs, l33tMaxSubstitutions: 16 });
+  zxcvbn ??= createZxcvbn();
   return zxcvbn;
 }
 
