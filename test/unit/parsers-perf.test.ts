@@ -16,7 +16,7 @@ import { version as yamlVersion } from 'yaml/package.json';
 import { parseDotenv } from '../../server/src/core/parsers/dotenv';
 import { LEAN_PARSER_YAML_VERSION, LeanParser } from '../../server/src/core/parsers/yaml-support';
 import { parseSuppressions } from '../../server/src/core/suppressions';
-import { LineIndex } from '../../server/src/core/text';
+import { LineIndex, distinctChars } from '../../server/src/core/text';
 import type { CommentedEntry, EnvEntry, ParseProblem, ParsedSource, QuoteStyle } from '../../server/src/core/types';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 300);
@@ -168,6 +168,21 @@ describe('dotenv parser (fast path) against the previous parser', function () {
       }),
       { numRuns: RUNS * 3, seed: SEED },
     );
+  });
+
+  it('distinctChars counts what `new Set(s).size` counts (code points), for ASCII and any other text', () => {
+    const unit = fc.oneof(fc.constantFrom('a', 'A', '0', '~', ' ', '\x7f', '\x00'), fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), fc.constantFrom('é', '\u{1F600}', '\ud800', '\udc00', '€'));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 40 }), (parts) => {
+        const s = parts.join('');
+        assert.strictEqual(distinctChars(s), new Set(s).size, JSON.stringify(s));
+      }),
+      { numRuns: RUNS * 3, seed: SEED },
+    );
+    // The scratch bitmap starts empty each time.
+    assert.strictEqual(distinctChars('abc'), 3);
+    assert.strictEqual(distinctChars('abc'), 3);
+    assert.strictEqual(distinctChars(''), 0);
   });
 });
 

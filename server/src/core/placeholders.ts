@@ -4,6 +4,7 @@ import type { SecretValue } from './rule';
 import type { Strength } from './strength';
 import type { EnvEntry } from './types';
 import { ObjectMemo } from './object-memo';
+import { distinctChars } from './text';
 
 /**
  * Weak values: placeholders, published defaults, dictionary words, patterns, sentences and the
@@ -430,7 +431,7 @@ export function findWeakness(value: string, key: string, urlUser?: string): Weak
 export function looksFake(body: string): boolean {
   lists();
   if (FAKE_MARKS.test(body)) return true;
-  if (body.length >= 12 && new Set(body).size < 6) return true;
+  if (body.length >= 12 && distinctChars(body) < 6) return true;
   if (/(.)\1{5,}/.test(body)) return true;
   if (isPatterned(body)) return true;
   return sequenceCoverage(body.toLowerCase()) >= 0.5;

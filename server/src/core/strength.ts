@@ -1,6 +1,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { wordComposition } from './placeholders';
+import { distinctChars } from './text';
 import { fastDictionaryMatchers } from './zxcvbn-matchers';
 
 /** How a secret's text encodes its key material. */
@@ -104,14 +105,14 @@ export function estimateStrength(value: string): Strength {
   let encoding = detectEncoding(body);
   if (body !== value && encoding === 'text') encoding = 'base64';
   const bytes = decodedByteLength(body, encoding);
-  const distinct = new Set(body).size;
+  const distinct = distinctChars(body);
   const randomLooking = encoding !== 'text' ? distinct >= Math.min(10, body.length / 2) && !hasLongRun(body, 6) : looksRandomText(body);
   const words = wordComposition(value);
   const wordBits = words && words.allWords && words.words.length >= 2 ? words.words.length * BITS_PER_WORD + words.digitChars * Math.log2(10) : Infinity;
   if (randomLooking && wordBits === Infinity) {
     const symbols = encoding === 'hex' ? body : body.replace(/=+$/, '');
     const alphabet = encoding === 'hex' ? 16 : encoding === 'text' ? alphabetSize(body) : 64;
-    const bits = Math.min(symbols.length * Math.log2(effectiveAlphabet(symbols.length, new Set(symbols).size, alphabet)), bytes * 8);
+    const bits = Math.min(symbols.length * Math.log2(effectiveAlphabet(symbols.length, distinctChars(symbols), alphabet)), bytes * 8);
     return { length: value.length, encoding, bytes, entropyBits: Math.round(bits), estimator: 'charset', randomLooking: true };
   }
   const perChar = charEntropy(value);

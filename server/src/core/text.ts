@@ -237,3 +237,27 @@ export function applyEdits(text: string, edits: readonly { start: number; end: n
 export function flatCopy(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
+
+/** Scratch bitmap of the ASCII characters `distinctChars` has seen. */
+const seenAscii = new Uint32Array(4);
+
+/**
+ * `new Set(s).size` (distinct code points) without making the set: the strength and placeholder
+ * checks ask it of every value of a workspace load, and the sets were ~100 MB of its garbage.
+ * ASCII strings are counted in a bitmap; others go through a Set.
+ */
+export function distinctChars(s: string): number {
+  seenAscii.fill(0);
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return new Set(s).size;
+    const bit = 1 << (c & 31);
+    const w = c >> 5;
+    if ((seenAscii[w] & bit) === 0) {
+      seenAscii[w] |= bit;
+      n++;
+    }
+  }
+  return n;
+}
