@@ -15,8 +15,13 @@ import { median, percentile } from './lib/measure.mjs';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = process.env.BENCH_TARGET ? path.resolve(process.env.BENCH_TARGET) : REPO;
 export const SERVER_JS = path.join(TARGET, 'dist', 'server', 'server.js');
-/** Extra node flags for the measured servers, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
-const NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * Node flags the VS Code client starts the server with (`SERVER_NODE_ARGS` in server/src/protocol.ts:
+ * `--expose-gc`, with which the server gives a start-up burst's garbage back), then extra ones for
+ * the measured servers, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+ */
+const CLIENT_NODE_ARGS = ['--expose-gc'];
+const NODE_ARGS = [...CLIENT_NODE_ARGS, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 
 /** Does the bundled server answer `initialize`? (It is written by another part of the project.) */
 export async function serverAnswers(root) {

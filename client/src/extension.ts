@@ -8,6 +8,7 @@ import { CONFIG_GLOBS, ENV_GLOBS } from '../../server/src/core/files';
 import {
   CLIENT_ID,
   Commands,
+  SERVER_NODE_ARGS,
   StatusNotification,
   TrustNotification,
   type InitializationOptions,
@@ -120,8 +121,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
   const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
   const serverModule = context.asAbsolutePath('dist/server/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
-    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_ARGS] } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_ARGS, '--nolazy', '--inspect=6019'] } },
   };
   const patterns = [...ENV_GLOBS, ...CONFIG_GLOBS];
   // Read when the client is created: trust granted meanwhile is in it.

@@ -62,6 +62,8 @@ export interface StartOptions {
   /** The script to run (default: the bundled server) and its transport. */
   entry?: string;
   transport?: 'stdio' | 'node-ipc';
+  /** Node flags for the server process (stdio only), e.g. the VS Code client's `SERVER_NODE_ARGS`. */
+  nodeArgs?: readonly string[];
 }
 
 export const FULL_CAPABILITIES: ClientCapabilities = {
@@ -128,7 +130,7 @@ export class TestClient {
       proc = fork(entry, ['--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
       conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
     } else {
-      proc = spawn(process.execPath, [entry, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      proc = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
       conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     }
     const client = new TestClient(proc, conn, options);

@@ -706,11 +706,12 @@ export class SecretHygieneServer {
         folder.burst = undefined;
         if (burst.total >= RELEASE_AFTER_FILES) {
           // After the flush that wrote the last slice has returned, so that none of its objects are held.
-          setImmediate(() =>
-            releaseMemory((r) =>
+          setImmediate(() => {
+            const started = releaseMemory((r) =>
               this.log.info(`${folder.name}: released the start-up burst's memory: V8 heap ${Math.round(r.heapBeforeMB)} -> ${Math.round(r.heapAfterMB)} MB (${Math.round(r.pauseMs)} ms)`),
-            ),
-          );
+            );
+            if (!started) this.log.info(`${folder.name}: the start-up burst's memory stays with V8 (start the server with node --expose-gc to give it back)`);
+          });
         }
         continue;
       }

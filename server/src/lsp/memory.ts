@@ -11,25 +11,14 @@
  * copy of everything live while it runs (the process grew to ~620 MB). docs/benchmarks.md, the
  * eighth round.
  *
- * V8 has no public call for it from Node: `--expose-gc` set at run time installs `gc` in contexts
- * made after it, and a fresh `vm` context hands it over (as jest's leak detector does). When that
- * fails, nothing is collected and nothing else changes.
+ * Node offers the collector only to a process started with `--expose-gc` (the VS Code client does:
+ * `SERVER_NODE_ARGS` in protocol.ts); without it nothing is collected and nothing else changes.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
-let collect: (() => void) | null | undefined;
-
-function collector(): (() => void) | null {
-  if (collect !== undefined) return collect;
-  try {
-    setFlagsFromString('--expose-gc');
-    const fn: unknown = runInNewContext('gc');
-    collect = typeof fn === 'function' ? (fn as () => void) : null;
-  } catch {
-    collect = null;
-  }
-  return collect;
+/** The `gc` that `node --expose-gc` installs, if this process has it. */
+function collector(): (() => void) | undefined {
+  const gc: unknown = (globalThis as { gc?: unknown }).gc;
+  return typeof gc === 'function' ? (gc as () => void) : undefined;
 }
 
 export interface Released {
@@ -42,7 +31,7 @@ export interface Released {
 
 /**
  * Two full collections, the second on a later turn of the event loop; `done` hears how it went.
- * Returns false (and collects nothing) when V8 would not hand over its collector.
+ * Returns false (and collects nothing) when the process was started without `--expose-gc`.
  */
 export function releaseMemory(done: (r: Released) => void): boolean {
   const gc = collector();
