@@ -75,16 +75,47 @@ export async function walkWorkspace(
 ): Promise<WalkResult> {
   const out: WalkResult = { files: [], gitignores: [], skipped: [] };
   const journalRel = config.journal;
+  // Folders are visited one at a time, depth first, in name order (so everything the walk returns
+  // comes in the same order whatever the timing), but with an asynchronous file system the next
+  // folders on the stack are already being read: one listing at a time was ~0.3 s of waiting on a
+  // 2,851-folder tree. A synchronous one (the CLI) reads each folder when it gets to it.
+  const listings = new Map<string, Promise<Listing> | Listing>();
+  let inFlight = 0;
+  let prefetch = true;
+  const list = (rel: string): Promise<Listing> | Listing => {
+    let r: Promise<Dirent[]> | Dirent[];
+    try {
+      r = fs.readdir(path.join(root, rel));
+    } catch (error) {
+      return { error };
+    }
+    if (!isPromise(r)) {
+      prefetch = false;
+      return { entries: r };
+    }
+    inFlight++;
+    return r.then(
+      (entries) => {
+        inFlight--;
+        return { entries };
+      },
+      (error: unknown) => {
+        inFlight--;
+        return { error };
+      },
+    );
+  };
   const stack: string[] = [''];
   while (stack.length > 0) {
     const rel = stack.pop()!;
-    let entries: Dirent[];
-    try {
-      entries = await fs.readdir(path.join(root, rel));
-    } catch (e) {
-      out.skipped.push({ path: rel || '.', reason: `cannot read folder (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+    const started = listings.get(rel);
+    if (started !== undefined) listings.delete(rel);
+    const listing = await (started ?? list(rel));
+    if ('error' in listing) {
+      out.skipped.push({ path: rel || '.', reason: `cannot read folder (${(listing.error as NodeJS.ErrnoException).code ?? 'error'})` });
       continue;
     }
+    const entries = listing.entries;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const ent of entries) {
       const childRel = rel === '' ? ent.name : `${rel}/${ent.name}`;
@@ -107,9 +138,24 @@ export async function walkWorkspace(
         else if (st.isDirectory()) out.skipped.push({ path: childRel, reason: 'symlinked folder not followed' });
       }
     }
+    // The folders visited next are the top of the stack.
+    if (prefetch) {
+      for (let i = stack.length - 1, n = 0; i >= 0 && n < WALK_PREFETCH && inFlight < WALK_PREFETCH; i--, n++) {
+        if (!listings.has(stack[i])) listings.set(stack[i], list(stack[i]));
+      }
+    }
   }
   out.files.sort();
   return out;
+}
+
+/** Folders the walk reads ahead of the one it is in. */
+const WALK_PREFETCH = 32;
+
+type Listing = { entries: Dirent[] } | { error: unknown };
+
+function isPromise<T>(x: Promise<T> | T): x is Promise<T> {
+  return typeof (x as { then?: unknown } | null)?.then === 'function';
 }
 
 export interface ReadFile {
