@@ -96,8 +96,12 @@ export async function runIndexBench({ manifest, timeoutMs = 300_000, log = () =>
   // burst, and the system gets the pages back as the collector's background threads release them.
   await new Promise((resolve) => setTimeout(resolve, RSS_SETTLE_MS));
   result.rssSettledMB = client.rssMB();
+  // The server's CPU time from its start to here (its start-up, the index, the burst and the
+  // collections after it; it idled since): steadier than the wall times on a shared VM.
+  result.cpuMs = client.cpuMs();
   result.rssSettleMs = RSS_SETTLE_MS;
-  log(`  index: first progress (reading the files) ended at ${(result.indexProgressMs / 1000).toFixed(2)} s, last diagnostics at ${(result.indexDiagnosticsMs / 1000).toFixed(2)} s (${result.filesWithDiagnostics} files), RSS ${result.rssMB?.toFixed(0)} MB, ${result.rssSettledMB?.toFixed(0)} MB ${RSS_SETTLE_MS / 1000} s later`);
+  const cpu = result.cpuMs ? `, server CPU ${(result.cpuMs.main / 1000).toFixed(2)} s main thread, ${(result.cpuMs.all / 1000).toFixed(2)} s all threads` : '';
+  log(`  index: first progress (reading the files) ended at ${(result.indexProgressMs / 1000).toFixed(2)} s, last diagnostics at ${(result.indexDiagnosticsMs / 1000).toFixed(2)} s (${result.filesWithDiagnostics} files${cpu}), RSS ${result.rssMB?.toFixed(0)} MB, ${result.rssSettledMB?.toFixed(0)} MB ${RSS_SETTLE_MS / 1000} s later`);
   return { client, result };
 }
 

@@ -124,6 +124,25 @@ export class LspClient {
     this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
   }
 
+  /**
+   * CPU time the server process has used so far, in ms, from /proc (Linux; undefined elsewhere):
+   * `main` its main thread (where the engine runs), `all` every thread (with the collector's helpers).
+   * Steadier than wall time on a shared VM.
+   */
+  cpuMs() {
+    const ticks = (file) => {
+      const f = readFileSync(file, 'utf8');
+      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, fields 14 and 15 of stat (11 and 12 after the name), in clock ticks of 10 ms.
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    };
+    try {
+      return { main: ticks(`/proc/${this.child.pid}/task/${this.child.pid}/stat`), all: ticks(`/proc/${this.child.pid}/stat`) };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** VmRSS of the server process, from /proc (Linux); undefined elsewhere. */
   rssMB() {
     try {
