@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import { version as zxcvbnVersion } from '@zxcvbn-ts/core/package.json';
 import { createZxcvbn } from '../../server/src/core/strength';
-import { FAST_MATCHERS_ZXCVBN_VERSION, fastDictionaryMatchers } from '../../server/src/core/zxcvbn-matchers';
+import { FAST_MATCHERS_ZXCVBN_VERSION, SCANS_BEFORE_SORTING, fastDictionaryMatchers, fastScanReady } from '../../server/src/core/zxcvbn-matchers';
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 300);
 const SEED = Number(process.env.FUZZ_SEED) || 0x2c7b;
@@ -32,6 +32,26 @@ describe('zxcvbn dictionary matchers (same matches, fewer lookups)', function ()
     assert.strictEqual(y.guessesLog10, x.guessesLog10, `estimate differs for a password shaped ${skeleton(password)}`);
     assert.deepStrictEqual(y.sequence, x.sequence);
   };
+
+  const optionsOf = (z: typeof stock) => (z as unknown as { options: { rankedDictionaries: Record<string, Record<string, number>> } }).options;
+
+  before(() => {
+    // Past its warm-up, so that the tests compare the sorted-word scan with the package's.
+    for (let i = 0; i < 200 && !fastScanReady(optionsOf(fast)); i++) fast.check(`Spring${i}?word`);
+  });
+
+  it(`scans with the package's own loop for the first ${SCANS_BEFORE_SORTING} scans (a small workspace never pays for sorting the words), then with the sorted words, finding the same`, () => {
+    const young = createZxcvbn(true);
+    assert.equal(fastScanReady(optionsOf(young)), false);
+    let checks = 0;
+    for (; checks < 200 && !fastScanReady(optionsOf(young)); checks++) {
+      const p = `Winter${checks}!pass`;
+      assert.strictEqual(young.check(p).guessesLog10, stock.check(p).guessesLog10);
+    }
+    assert.ok(fastScanReady(optionsOf(young)), 'the sorted list is made after enough scans');
+    assert.ok(checks >= 8, `switched after ${checks} estimates`);
+    assert.ok(fastScanReady(optionsOf(fast)), 'the factory the other tests use is past its warm-up');
+  });
 
   it(`is written against the installed @zxcvbn-ts/core (${FAST_MATCHERS_ZXCVBN_VERSION}); after an upgrade, compare the package's dictionary, reverse and l33t matchers with zxcvbn-matchers.ts and update the version`, () => {
     assert.strictEqual(zxcvbnVersion, FAST_MATCHERS_ZXCVBN_VERSION);

@@ -101,18 +101,24 @@ function packageParts(): PackageParts | undefined {
 /**
  * Every string a dictionary lookup can find, sorted (UTF-16 order): the words of all dictionaries,
  * and the names of `Object.prototype`'s properties, which the package's lookups on plain objects
- * also find (the password `constructor` "matches" every dictionary).
+ * also find (the password `constructor` "matches" every dictionary). Sorting the ~57k words takes
+ * ~70 ms, the time of ~15 estimates by the package's own scan, so the first scans (a few files'
+ * worth of values: a pre-commit run) use that scan and the list is made once more come.
  */
-const wordLists = new WeakMap<Record<string, RankedDictionary>, string[]>();
+const wordLists = new WeakMap<Record<string, RankedDictionary>, { scans: number; words?: string[] }>();
 
-function sortedWords(dictionaries: Record<string, RankedDictionary>): string[] {
-  let words = wordLists.get(dictionaries);
-  if (words) return words;
+/** Dictionary scans (each estimate makes 2 to 18: plain, reversed, l33t variants) before the sorted list is made. */
+export const SCANS_BEFORE_SORTING = 256;
+
+function sortedWords(dictionaries: Record<string, RankedDictionary>): string[] | undefined {
+  let list = wordLists.get(dictionaries);
+  if (!list) wordLists.set(dictionaries, (list = { scans: 0 }));
+  if (list.words) return list.words;
+  if (++list.scans <= SCANS_BEFORE_SORTING) return undefined;
   const all = new Set<string>(Object.getOwnPropertyNames(Object.prototype));
   for (const name of Object.keys(dictionaries)) for (const w of Object.keys(dictionaries[name])) all.add(w);
-  words = [...all].sort();
-  wordLists.set(dictionaries, words);
-  return words;
+  list.words = [...all].sort();
+  return list.words;
 }
 
 /** The character of `w` at `d` (-1 past its end): in a range of words sharing their first d characters, non-decreasing. */
@@ -123,6 +129,11 @@ function charKey(w: string, d: number): number {
 function hasOwnKeys(o: object): boolean {
   for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
   return false;
+}
+
+/** Whether the matchers of a factory with these options scan with the sorted word list yet (for tests). */
+export function fastScanReady(options: { rankedDictionaries: Record<string, RankedDictionary> }): boolean {
+  return wordLists.get(options.rankedDictionaries)?.words !== undefined;
 }
 
 /** The dictionary, reverse and l33t matchers for `new ZxcvbnFactory(options, matchers)`, or undefined (see above). */
@@ -137,6 +148,8 @@ export function fastDictionaryMatchers(): Record<string, { Matching: DictionaryM
       // The Levenshtein search (off unless asked for) compares the whole password with every word;
       // user inputs are a dictionary of their own per check. Both go the package's way.
       if (this.options.useLevenshteinDistance || this.wordSequenceCheck || (userInputs && hasOwnKeys(userInputs.rankedDictionary))) return super.match(options);
+      const words = sortedWords(this.options.rankedDictionaries);
+      if (words === undefined) return super.match(options);
       const { password } = options;
       const matches: DictionaryMatch[] = [];
       const passwordLength = password.length;
@@ -144,7 +157,6 @@ export function fastDictionaryMatchers(): Record<string, { Matching: DictionaryM
       const { rankedDictionaries, rankedDictionariesMaxWordSize } = this.getRangedDictionaries(userInputs);
       const dictionaryNames = Object.keys(rankedDictionaries);
       const maxSearchWidth = Math.max(0, ...Object.values(rankedDictionariesMaxWordSize));
-      const words = sortedWords(this.options.rankedDictionaries);
       for (let i = 0; i < passwordLength; i += 1) {
         // [lo, hi): the words that start with passwordLower[i..j-1].
         let lo = 0;
